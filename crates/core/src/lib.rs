@@ -1,0 +1,24 @@
+//! Wire types and models of the Armor API.
+//!
+//! This crate is the single definition of the API that both the client library
+//! (`armor-client`) and the emulator (`armor-emulator`) speak. It does no I/O: it only
+//! holds serde models, validated value types (tokens, ids, API versions), the error
+//! bodies the API returns and the `expires_in` unit rule.
+//!
+//! Secrets ([`token::AccessToken`], passwords) are wrapped so that `Debug` never shows
+//! them; they are exposed only where they go on the wire or into the session file.
+
+pub mod api_version;
+pub mod auth;
+pub mod clock;
+pub mod error_body;
+pub mod identity;
+pub mod ids;
+pub mod token;
+
+pub use api_version::ApiVersion;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error_body::ErrorBody;
+pub use identity::{Account, Me, User, UserLinks};
+pub use ids::AccountId;
+pub use token::{AccessToken, ExpiresInUnit, TokenFormatError};
