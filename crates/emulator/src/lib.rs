@@ -1,1 +1,28 @@
-//! wip
+//! A local, in-memory emulator of the Armor API.
+//!
+//! The emulator serves the FH-AUTH login flow (`/auth/authorize`, `/auth/token`,
+//! `/auth/token/reissue`), identity (`/me`, `/accounts`) and a statistics endpoint
+//! (`/_emulator/stats`) over plain HTTP on loopback. All state lives in memory and time
+//! comes from an injectable [`Clock`](armor_core::Clock), so tests can advance it.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use armor_emulator::{Emulator, EmulatorConfig};
+//! let emulator = Emulator::start(EmulatorConfig::default()).await?;
+//! println!("listening on {}", emulator.url());
+//! emulator.stop().await;
+//! # Ok(()) }
+//! ```
+
+mod auth;
+mod config;
+mod error;
+mod identity;
+mod server;
+mod state;
+mod stats;
+mod tenant;
+
+pub use config::{ConfigError, EmulatorConfig, TokenUnit};
+pub use server::Emulator;
+pub use stats::{EndpointStats, Stats};

@@ -1,0 +1,133 @@
+//! Emulator settings: address, lifetimes, demo credentials, clock.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use armor_core::{Clock, SystemClock};
+
+/// The unit the emulator reports `expires_in` in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TokenUnit {
+    /// Minutes, as the v1 API does (`15`).
+    #[default]
+    Minutes,
+    /// Seconds, as the published contract documents (`900`).
+    Seconds,
+}
+
+/// How the emulator behaves. [`EmulatorConfig::default`] matches the real API.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// Address to bind; port 0 picks a free one. Default `127.0.0.1:0`.
+    pub listen: SocketAddr,
+    /// Access token lifetime. Default 900 s.
+    pub token_ttl: Duration,
+    /// Authorization code lifetime. Default 120 s.
+    pub code_ttl: Duration,
+    /// Unit of `expires_in` in token responses. Default minutes.
+    pub expires_in_unit: TokenUnit,
+    /// The demo user's name (an e-mail address).
+    pub demo_username: String,
+    /// The demo user's password.
+    pub demo_password: String,
+    /// Keep a token valid after it was reissued (the default invalidates it).
+    pub keep_old_tokens: bool,
+    /// Failed logins per username within a minute before `/auth/authorize` answers 429.
+    pub max_failed_logins: u32,
+    /// Where time comes from.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl EmulatorConfig {
+    /// The default demo username.
+    pub const DEMO_USERNAME: &'static str = "demo@armor.example";
+    /// The default demo password.
+    pub const DEMO_PASSWORD: &'static str = "demo-password";
+
+    /// Checks that the settings can be served as asked.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let ttl = self.token_ttl.as_secs();
+        if ttl == 0 || self.token_ttl.subsec_nanos() != 0 {
+            return Err(ConfigError::TokenTtl);
+        }
+        if self.expires_in_unit == TokenUnit::Minutes && ttl % 60 != 0 {
+            return Err(ConfigError::TtlNotMinutes(ttl));
+        }
+        if self.code_ttl.is_zero() {
+            return Err(ConfigError::CodeTtl);
+        }
+        if self.demo_username.trim().is_empty() || self.demo_password.is_empty() {
+            return Err(ConfigError::DemoCredentials);
+        }
+        Ok(())
+    }
+
+    /// The `expires_in` value token responses carry.
+    pub fn expires_in(&self) -> u64 {
+        match self.expires_in_unit {
+            TokenUnit::Minutes => self.token_ttl.as_secs() / 60,
+            TokenUnit::Seconds => self.token_ttl.as_secs(),
+        }
+    }
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            token_ttl: Duration::from_secs(900),
+            code_ttl: Duration::from_secs(120),
+            expires_in_unit: TokenUnit::Minutes,
+            demo_username: Self::DEMO_USERNAME.into(),
+            demo_password: Self::DEMO_PASSWORD.into(),
+            keep_old_tokens: false,
+            max_failed_logins: 5,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+/// Settings the emulator cannot serve.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The token lifetime is zero or not whole seconds.
+    #[error("the token lifetime must be a whole number of seconds above 0")]
+    TokenTtl,
+    /// The token lifetime cannot be reported in minutes.
+    #[error(
+        "a token lifetime of {0} s cannot be reported in minutes; use a multiple of 60 or report seconds"
+    )]
+    TtlNotMinutes(u64),
+    /// The code lifetime is zero.
+    #[error("the authorization code lifetime must be above 0")]
+    CodeTtl,
+    /// Empty demo username or password.
+    #[error("the demo username and password must not be empty")]
+    DemoCredentials,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_report_minutes() {
+        let c = EmulatorConfig::default();
+        assert_eq!(c.validate(), Ok(()));
+        assert_eq!(c.expires_in(), 15);
+    }
+
+    #[test]
+    fn short_ttls_need_seconds() {
+        let mut c = EmulatorConfig {
+            token_ttl: Duration::from_secs(6),
+            ..Default::default()
+        };
+        assert_eq!(c.validate(), Err(ConfigError::TtlNotMinutes(6)));
+        c.expires_in_unit = TokenUnit::Seconds;
+        assert_eq!(c.validate(), Ok(()));
+        assert_eq!(c.expires_in(), 6);
+    }
+}

@@ -1,0 +1,122 @@
+//! The router and the running server.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::routing::{get, post};
+use axum::{Json, Router, middleware};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::config::EmulatorConfig;
+use crate::error::{self, ApiError};
+use crate::state::AppState;
+use crate::stats::{self, Stats};
+use crate::{auth, identity};
+
+/// The largest request body accepted (1 MiB); larger ones get 413.
+pub const MAX_BODY: usize = 1024 * 1024;
+
+fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/auth/authorize", post(auth::authorize))
+        .route("/auth/token", post(auth::token))
+        .route("/auth/token/reissue", post(auth::reissue))
+        .route("/me", get(identity::me))
+        .route("/accounts", get(identity::accounts))
+        .route("/_emulator/stats", get(stats_handler))
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .route_layer(middleware::from_fn_with_state(state.clone(), stats::count))
+        .fallback(unmatched)
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(state)
+}
+
+async fn stats_handler(State(state): State<Arc<AppState>>) -> Json<Stats> {
+    Json(state.stats.snapshot())
+}
+
+async fn unmatched(State(state): State<Arc<AppState>>, req: Request) -> ApiError {
+    state
+        .stats
+        .record(format!("{} <unmatched>", req.method()), 404);
+    error::not_found(req).await
+}
+
+/// A running emulator. Dropping it without [`Emulator::stop`] leaves the server running
+/// until the Tokio runtime ends.
+#[derive(Debug)]
+pub struct Emulator {
+    addr: SocketAddr,
+    url: String,
+    state: Arc<AppState>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<io::Result<()>>,
+}
+
+impl Emulator {
+    /// Validates `config`, binds its address and starts serving in the background.
+    pub async fn start(config: EmulatorConfig) -> io::Result<Emulator> {
+        config
+            .validate()
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let listener = TcpListener::bind(config.listen).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(AppState::new(config));
+        let app = router(state.clone());
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await
+        });
+        let url = format!("http://{addr}");
+        tracing::info!(%url, "armor emulator listening");
+        Ok(Emulator {
+            addr,
+            url,
+            state,
+            shutdown: Some(tx),
+            task,
+        })
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:40123`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The settings it runs with.
+    pub fn config(&self) -> &EmulatorConfig {
+        &self.state.config
+    }
+
+    /// The request counters so far (the same as `GET /_emulator/stats`).
+    pub fn stats(&self) -> Stats {
+        self.state.stats.snapshot()
+    }
+
+    /// Stops accepting connections, lets requests in flight finish, and waits.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+
+    /// Serves until `signal` completes (e.g. Ctrl-C), then stops.
+    pub async fn run_until(self, signal: impl Future<Output = ()>) {
+        signal.await;
+        self.stop().await;
+    }
+}

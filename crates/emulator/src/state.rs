@@ -1,0 +1,218 @@
+//! In-memory state: authorization codes, access tokens, failed logins.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::config::EmulatorConfig;
+use crate::stats::StatsRecorder;
+use crate::tenant::Tenant;
+
+/// Everything the handlers share.
+#[derive(Debug)]
+pub struct AppState {
+    pub config: EmulatorConfig,
+    pub tenant: Tenant,
+    pub stats: StatsRecorder,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    codes: HashMap<String, Grant>,
+    tokens: HashMap<String, Grant>,
+    failures: HashMap<String, VecDeque<Timestamp>>,
+}
+
+/// Who a code or token belongs to, and until when it is valid.
+#[derive(Debug, Clone)]
+struct Grant {
+    username: String,
+    expires_at: Timestamp,
+}
+
+/// Why `/auth/authorize` refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LoginRefused {
+    BadCredentials,
+    TooManyAttempts,
+}
+
+/// A newly issued access token.
+#[derive(Debug)]
+pub struct Issued {
+    pub token: String,
+}
+
+const FAILURE_WINDOW: SignedDuration = SignedDuration::from_secs(60);
+
+impl AppState {
+    pub fn new(config: EmulatorConfig) -> Self {
+        let tenant = Tenant::demo(&config.demo_username);
+        AppState {
+            config,
+            tenant,
+            stats: StatsRecorder::default(),
+            inner: Mutex::default(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn now(&self) -> Timestamp {
+        self.config.clock.now()
+    }
+
+    fn expiry(&self, ttl: Duration) -> Timestamp {
+        let ttl = SignedDuration::try_from(ttl).unwrap_or(SignedDuration::MAX);
+        self.now().saturating_add(ttl).unwrap_or(Timestamp::MAX)
+    }
+
+    /// Checks credentials and issues a single-use authorization code.
+    pub fn authorize(&self, username: &str, password: &str) -> Result<String, LoginRefused> {
+        let now = self.now();
+        let mut inner = self.lock();
+        let failures = inner.failures.entry(username.to_owned()).or_default();
+        while failures
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= FAILURE_WINDOW)
+        {
+            failures.pop_front();
+        }
+        if failures.len() >= self.config.max_failed_logins as usize {
+            return Err(LoginRefused::TooManyAttempts);
+        }
+        let ok = username == self.config.demo_username && password == self.config.demo_password;
+        if !ok {
+            failures.push_back(now);
+            return Err(LoginRefused::BadCredentials);
+        }
+        inner.failures.remove(username);
+        let code = random_hex(24);
+        let grant = Grant {
+            username: username.to_owned(),
+            expires_at: self.expiry(self.config.code_ttl),
+        };
+        inner.codes.retain(|_, g| g.expires_at > now);
+        inner.codes.insert(code.clone(), grant);
+        Ok(code)
+    }
+
+    /// Exchanges a code for a token; the code is used up whether or not it was valid.
+    pub fn exchange(&self, code: &str) -> Option<Issued> {
+        let now = self.now();
+        let mut inner = self.lock();
+        let grant = inner.codes.remove(code).filter(|g| g.expires_at > now)?;
+        Some(self.issue(&mut inner, grant.username))
+    }
+
+    /// Exchanges a valid token for a new one; the old one stops working unless
+    /// `keep_old_tokens` is set.
+    pub fn reissue(&self, token: &str) -> Option<Issued> {
+        let now = self.now();
+        let mut inner = self.lock();
+        let grant = inner
+            .tokens
+            .get(token)
+            .filter(|g| g.expires_at > now)?
+            .clone();
+        if !self.config.keep_old_tokens {
+            inner.tokens.remove(token);
+        }
+        Some(self.issue(&mut inner, grant.username))
+    }
+
+    /// The user a valid token belongs to.
+    pub fn authenticate(&self, token: &str) -> Option<String> {
+        let now = self.now();
+        let inner = self.lock();
+        inner
+            .tokens
+            .get(token)
+            .filter(|g| g.expires_at > now)
+            .map(|g| g.username.clone())
+    }
+
+    fn issue(&self, inner: &mut Inner, username: String) -> Issued {
+        let now = self.now();
+        inner.tokens.retain(|_, g| g.expires_at > now);
+        let token = random_hex(16);
+        let grant = Grant {
+            username,
+            expires_at: self.expiry(self.config.token_ttl),
+        };
+        inner.tokens.insert(token.clone(), grant);
+        Issued { token }
+    }
+}
+
+/// `n` random bytes as lowercase hex (`2n` characters).
+pub fn random_hex(n: usize) -> String {
+    let mut buf = vec![0u8; n];
+    // The OS random source failing is not recoverable for a token issuer.
+    getrandom::fill(&mut buf).expect("the operating system's random source failed");
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use armor_core::ManualClock;
+
+    use super::*;
+
+    fn state(clock: &ManualClock) -> AppState {
+        AppState::new(EmulatorConfig {
+            clock: Arc::new(clock.clone()),
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn tokens_are_32_lowercase_hex() {
+        let t = random_hex(16);
+        assert_eq!(t.len(), 32);
+        assert!(
+            t.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        );
+    }
+
+    #[test]
+    fn failures_age_out_of_the_window() {
+        let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
+        let s = state(&clock);
+        let user = EmulatorConfig::DEMO_USERNAME;
+        for _ in 0..5 {
+            assert_eq!(
+                s.authorize(user, "wrong"),
+                Err(LoginRefused::BadCredentials)
+            );
+        }
+        assert_eq!(
+            s.authorize(user, EmulatorConfig::DEMO_PASSWORD),
+            Err(LoginRefused::TooManyAttempts)
+        );
+        clock.advance(Duration::from_secs(61));
+        assert!(s.authorize(user, EmulatorConfig::DEMO_PASSWORD).is_ok());
+    }
+
+    #[test]
+    fn tokens_expire_with_the_clock() {
+        let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
+        let s = state(&clock);
+        let code = s
+            .authorize(EmulatorConfig::DEMO_USERNAME, EmulatorConfig::DEMO_PASSWORD)
+            .unwrap();
+        let issued = s.exchange(&code).unwrap();
+        assert!(s.authenticate(&issued.token).is_some());
+        clock.advance(Duration::from_secs(900));
+        assert!(s.authenticate(&issued.token).is_none());
+        assert!(s.reissue(&issued.token).is_none());
+    }
+}
