@@ -1,1 +1,39 @@
-//! wip
+//! Client library for the Armor cloud-security REST API (Armor Anywhere / Armor Complete).
+//!
+//! A [`Client`] holds a session — server, API version, FH-AUTH token, identity and
+//! account context — and keeps it alive: before every authenticated call,
+//! [`Client::ensure_fresh`] reissues the token once less than 2/3 of its lifetime is left
+//! (see [`RenewalPolicy`]) and removes the session once it has expired. With a
+//! [`SessionStore`] the session is kept in a private file shared by every process of the
+//! same profile; renewal is guarded by an advisory lock so that many processes reissue a
+//! token exactly once.
+//!
+//! ```no_run
+//! # async fn demo() -> armor_client::Result<()> {
+//! use armor_client::{Client, SessionStore};
+//! let store = SessionStore::new("/home/me/.config/armor", "default")?;
+//! let client = Client::builder().server("https://api.armor.com").store(store).build()?;
+//! let me = client.whoami().await?;
+//! println!("{}", me.user.username);
+//! # Ok(()) }
+//! ```
+//!
+//! Plain `http://` is accepted only for loopback hosts (the emulator); anything else must
+//! be https and is refused before a byte is sent.
+
+mod auth;
+mod client;
+mod error;
+mod http;
+mod server;
+mod session;
+mod store;
+
+pub use armor_core as core;
+pub use client::{Client, ClientBuilder};
+pub use error::{Error, Result};
+pub use http::{RawResponse, Timeouts};
+pub use reqwest::Method;
+pub use server::ServerUrl;
+pub use session::{FORMAT as SESSION_FORMAT, Freshness, RenewalPolicy, Session, TokenState};
+pub use store::{DEFAULT_PROFILE, SessionStore, StoreLock, default_config_dir, validate_profile};

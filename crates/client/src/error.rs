@@ -1,0 +1,164 @@
+//! The client's error type. Each message says what went wrong and, where there is one,
+//! what to do next. No message contains a password, token or secret.
+
+use std::io;
+use std::path::PathBuf;
+
+use armor_core::{AccountId, TokenFormatError};
+use jiff::Timestamp;
+
+/// A specialized result for this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in `armor-client`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server address is not a usable URL.
+    #[error("invalid server {input:?}: {reason}")]
+    InvalidServer {
+        /// What was given.
+        input: String,
+        /// Why it is not usable.
+        reason: &'static str,
+    },
+    /// Plain `http://` to a host that is not loopback.
+    #[error("refusing plain http:// to {host}: only loopback hosts may use http, use https://")]
+    InsecureServer {
+        /// The host.
+        host: String,
+    },
+    /// An API version other than `v1.0` or `internal`.
+    #[error("{0}")]
+    InvalidApiVersion(armor_core::api_version::InvalidApiVersion),
+    /// A profile name with characters that cannot name a file.
+    #[error("invalid profile name {0:?}: use 1-64 letters, digits, '-' or '_'")]
+    InvalidProfile(String),
+    /// A token given by the user is not a valid token.
+    #[error("invalid token")]
+    InvalidToken(#[source] TokenFormatError),
+    /// The server answered with a token that is not valid.
+    #[error("the server returned a malformed access token; the session was not changed")]
+    MalformedToken(#[source] TokenFormatError),
+    /// No session is stored for the profile.
+    #[error("no Armor session for profile {profile:?}; run `armor login`")]
+    NoSession {
+        /// The profile.
+        profile: String,
+    },
+    /// The session expired; it has been removed.
+    #[error("the session expired at {expired_at} and was removed; run `armor login`")]
+    SessionExpired {
+        /// When it expired.
+        expired_at: Timestamp,
+    },
+    /// The session file cannot be read as a session.
+    #[error("session file {} is corrupt or truncated; run `armor login` to replace it", path.display())]
+    CorruptSession {
+        /// The file.
+        path: PathBuf,
+        /// The parse error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A file system operation failed.
+    #[error("could not {action} {}", path.display())]
+    Io {
+        /// What was being done (`read`, `write`, `lock`, ...).
+        action: &'static str,
+        /// The file or directory.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: io::Error,
+    },
+    /// The server could not be reached, or did not answer in time.
+    #[error("could not reach {url}")]
+    Unreachable {
+        /// The request URL (no query string, no credentials).
+        url: String,
+        /// The cause.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The server answered with an error status.
+    #[error("{method} {path} failed with HTTP {status}{}{}{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default(), reference_id.as_deref().map(|r| format!(" (reference id {r})")).unwrap_or_default(), if *status == 401 { "; run `armor login`" } else { "" })]
+    Api {
+        /// The HTTP status.
+        status: u16,
+        /// The request method.
+        method: String,
+        /// The request path.
+        path: String,
+        /// The message from the error body, if the body had one.
+        message: Option<String>,
+        /// The reference id to quote to Armor support.
+        reference_id: Option<String>,
+        /// The raw response body (never contains request secrets).
+        body: String,
+    },
+    /// A success response whose body does not have the expected shape.
+    #[error("unexpected response body from {method} {path} at JSON path `{json_path}`")]
+    Decode {
+        /// The request method.
+        method: String,
+        /// The request path.
+        path: String,
+        /// Where in the body it failed.
+        json_path: String,
+        /// The parse error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// An account id that is not one of the session's accounts.
+    #[error(
+        "account {id} is not one of this session's accounts; valid ids: {}",
+        join(valid)
+    )]
+    UnknownAccount {
+        /// The id asked for.
+        id: AccountId,
+        /// The session's account ids.
+        valid: Vec<AccountId>,
+    },
+    /// The stored session belongs to another server than the one asked for.
+    #[error(
+        "profile {profile:?} is logged in to {stored}, not {given}; run `armor login --server {given}` or use another --profile"
+    )]
+    ServerMismatch {
+        /// The profile.
+        profile: String,
+        /// The server in the session.
+        stored: String,
+        /// The server asked for.
+        given: String,
+    },
+    /// The renewal policy's fraction is outside (0, 1].
+    #[error("invalid renewal threshold {0}: expected a fraction above 0 and at most 1")]
+    InvalidRenewalPolicy(f64),
+}
+
+fn join(ids: &[AccountId]) -> String {
+    ids.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Error {
+    /// The HTTP status of an API error, if this is one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,270 @@
+//! The session: server, API version, credentials, lifetime, identity, account context,
+//! and the renewal policy that decides when its token is reissued.
+
+use std::time::Duration;
+
+use armor_core::{AccessToken, Account, AccountId, ApiVersion, Me, User};
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// The current session file format.
+pub const FORMAT: u32 = 1;
+
+/// A signed-in Armor session, as kept in memory and in the session file.
+///
+/// `Debug` never shows the token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Session {
+    /// Session file format, [`FORMAT`].
+    pub format: u32,
+    /// The server's base URL.
+    pub server: String,
+    /// The API version.
+    pub api_version: ApiVersion,
+    /// The access token and its lifetime.
+    pub token: TokenState,
+    /// The signed-in user.
+    pub user: User,
+    /// The user's accounts.
+    #[serde(default)]
+    pub accounts: Vec<Account>,
+    /// The user's departments, as the server sent them.
+    #[serde(default)]
+    pub departments: Vec<Value>,
+    /// The user's permissions, as the server sent them.
+    #[serde(default)]
+    pub permissions: Value,
+    /// The user's features, as the server sent them.
+    #[serde(default)]
+    pub features: Vec<Value>,
+    /// The account context sent as `X-Account-Context`.
+    pub account_id: Option<AccountId>,
+}
+
+/// An FH-AUTH token and its lifetime.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TokenState {
+    /// The access token.
+    pub access_token: AccessToken,
+    /// The lifetime the server gave the current token, in seconds.
+    pub length_secs: u64,
+    /// When the session was first started (login); reissue keeps it.
+    pub started_at: Timestamp,
+    /// When the current token was issued.
+    pub issued_at: Timestamp,
+    /// When the current token expires.
+    pub expires_at: Timestamp,
+}
+
+impl TokenState {
+    /// A token issued at `now`, living `length`.
+    pub fn new(
+        access_token: AccessToken,
+        length: Duration,
+        started_at: Timestamp,
+        now: Timestamp,
+    ) -> Self {
+        TokenState {
+            access_token,
+            length_secs: length.as_secs(),
+            started_at,
+            issued_at: now,
+            expires_at: add(now, length),
+        }
+    }
+
+    /// The token's lifetime.
+    pub fn length(&self) -> Duration {
+        Duration::from_secs(self.length_secs)
+    }
+}
+
+impl Session {
+    /// A new session from a login: `me` is the `/me` response.
+    pub fn new(server: String, api_version: ApiVersion, token: TokenState, me: Me) -> Self {
+        let mut s = Session {
+            format: FORMAT,
+            server,
+            api_version,
+            token,
+            user: me.user.clone(),
+            accounts: Vec::new(),
+            departments: Vec::new(),
+            permissions: Value::Null,
+            features: Vec::new(),
+            account_id: None,
+        };
+        s.set_identity(me);
+        s
+    }
+
+    /// Replaces the identity (user, accounts, departments, permissions, features) with a
+    /// fresh `/me` response. The account context is kept if still valid, else the first.
+    pub fn set_identity(&mut self, me: Me) {
+        self.user = me.user;
+        self.accounts = me.accounts;
+        self.departments = me.departments;
+        self.permissions = me.permissions;
+        self.features = me.features;
+        let keep = self.account_id.filter(|id| self.has_account(*id));
+        self.account_id = keep.or_else(|| self.accounts.first().map(|a| a.id));
+    }
+
+    /// Whether `id` is one of the session's accounts.
+    pub fn has_account(&self, id: AccountId) -> bool {
+        self.accounts.iter().any(|a| a.id == id)
+    }
+
+    /// Sets the account context; it must be one of the session's accounts.
+    pub fn set_account(&mut self, id: AccountId) -> Result<()> {
+        if !self.has_account(id) {
+            return Err(Error::UnknownAccount {
+                id,
+                valid: self.accounts.iter().map(|a| a.id).collect(),
+            });
+        }
+        self.account_id = Some(id);
+        Ok(())
+    }
+
+    /// The account context, if any.
+    pub fn account(&self) -> Option<&Account> {
+        let id = self.account_id?;
+        self.accounts.iter().find(|a| a.id == id)
+    }
+}
+
+/// Where a session stands in its lifetime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// Usable as is.
+    Fresh,
+    /// Usable, but its token should be reissued first.
+    RenewalDue,
+    /// Past its expiry.
+    Expired,
+}
+
+/// When to reissue a token: once less than `remaining_fraction` of its lifetime is left.
+///
+/// The default, as in the original module, is 2/3: a 15-minute token is reissued by the
+/// first call made after 5 minutes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RenewalPolicy {
+    remaining_fraction: f64,
+}
+
+impl Default for RenewalPolicy {
+    fn default() -> Self {
+        RenewalPolicy {
+            remaining_fraction: 2.0 / 3.0,
+        }
+    }
+}
+
+impl RenewalPolicy {
+    /// A policy that renews once less than `remaining_fraction` (0 < f ≤ 1) is left.
+    pub fn new(remaining_fraction: f64) -> Result<Self> {
+        if remaining_fraction > 0.0 && remaining_fraction <= 1.0 {
+            Ok(RenewalPolicy { remaining_fraction })
+        } else {
+            Err(Error::InvalidRenewalPolicy(remaining_fraction))
+        }
+    }
+
+    /// The fraction of the lifetime below which a token is renewed.
+    pub fn remaining_fraction(&self) -> f64 {
+        self.remaining_fraction
+    }
+
+    /// When renewal becomes due for `token`.
+    pub fn renew_after(&self, token: &TokenState) -> Timestamp {
+        let keep = token.length().mul_f64(self.remaining_fraction);
+        sub(token.expires_at, keep)
+    }
+
+    /// Where `token` stands at `now`.
+    pub fn freshness(&self, token: &TokenState, now: Timestamp) -> Freshness {
+        if now >= token.expires_at {
+            Freshness::Expired
+        } else if now >= self.renew_after(token) {
+            Freshness::RenewalDue
+        } else {
+            Freshness::Fresh
+        }
+    }
+}
+
+fn span(d: Duration) -> SignedDuration {
+    SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX)
+}
+
+pub(crate) fn add(t: Timestamp, d: Duration) -> Timestamp {
+    t.saturating_add(span(d)).unwrap_or(Timestamp::MAX)
+}
+
+fn sub(t: Timestamp, d: Duration) -> Timestamp {
+    t.saturating_sub(span(d)).unwrap_or(Timestamp::MIN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(start: i64, len: u64) -> TokenState {
+        let t = Timestamp::from_second(start).unwrap();
+        TokenState::new(
+            AccessToken::parse("2261bac252204c2ea93ed32ea1ffd3ab").unwrap(),
+            Duration::from_secs(len),
+            t,
+            t,
+        )
+    }
+
+    #[test]
+    fn default_policy_renews_after_a_third() {
+        let p = RenewalPolicy::default();
+        let t = token(1000, 900);
+        let at = |s| Timestamp::from_second(s).unwrap();
+        assert_eq!(p.renew_after(&t), at(1300));
+        assert_eq!(p.freshness(&t, at(1299)), Freshness::Fresh);
+        assert_eq!(p.freshness(&t, at(1300)), Freshness::RenewalDue);
+        assert_eq!(p.freshness(&t, at(1899)), Freshness::RenewalDue);
+        assert_eq!(p.freshness(&t, at(1900)), Freshness::Expired);
+    }
+
+    #[test]
+    fn policy_is_configurable_and_checked() {
+        let p = RenewalPolicy::new(0.5).unwrap();
+        assert_eq!(p.renew_after(&token(0, 100)).as_second(), 50);
+        assert!(RenewalPolicy::new(0.0).is_err());
+        assert!(RenewalPolicy::new(1.5).is_err());
+        assert!(RenewalPolicy::new(f64::NAN).is_err());
+    }
+
+    #[test]
+    fn account_context_must_be_known() {
+        let me = Me::new(
+            User::new("a@b.c", "A", "B", 1),
+            vec![Account::new(5, "five"), Account::new(6, "six")],
+        );
+        let mut s = Session::new("https://x".into(), ApiVersion::V1_0, token(0, 900), me);
+        assert_eq!(s.account_id, Some(AccountId(5)));
+        s.set_account(AccountId(6)).unwrap();
+        let err = s.set_account(AccountId(7)).unwrap_err().to_string();
+        assert!(err.contains("5, 6"), "{err}");
+        assert_eq!(s.account_id, Some(AccountId(6)));
+    }
+
+    #[test]
+    fn debug_hides_the_token() {
+        let me = Me::new(User::new("a@b.c", "A", "B", 1), vec![]);
+        let s = Session::new("https://x".into(), ApiVersion::V1_0, token(0, 900), me);
+        assert!(!format!("{s:?}").contains("2261bac2"));
+    }
+}

@@ -1,0 +1,215 @@
+//! The session store: one JSON file per profile, private, atomically replaced, guarded by
+//! an advisory lock.
+//!
+//! Layout under the config dir (`--config-dir`, `ARMOR_CONFIG_DIR`, default
+//! [`default_config_dir`]):
+//!
+//! ```text
+//! <config dir>/               0700
+//!   sessions/                 0700
+//!     <profile>.json          0600  the session (written to a temp file, fsynced, renamed)
+//!     <profile>.lock          0600  advisory lock held around read-refresh-write
+//! ```
+//!
+//! The lock is a separate file because the session file is replaced by rename: a lock on
+//! the old inode would not exclude a process that opened the new one.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::session::Session;
+
+/// The profile used when none is named.
+pub const DEFAULT_PROFILE: &str = "default";
+
+/// The platform config dir plus `armor` (`~/.config/armor` on Linux), if there is a home.
+pub fn default_config_dir() -> Option<PathBuf> {
+    dirs::config_dir().map(|d| d.join("armor"))
+}
+
+/// Checks that `name` can name a profile (and so a file).
+pub fn validate_profile(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidProfile(name.to_owned()))
+    }
+}
+
+/// The stored session of one profile.
+#[derive(Debug, Clone)]
+pub struct SessionStore {
+    config_dir: PathBuf,
+    profile: String,
+}
+
+/// Holds the profile's advisory lock until dropped.
+#[derive(Debug)]
+pub struct StoreLock {
+    _file: File,
+}
+
+impl SessionStore {
+    /// The store of `profile` under `config_dir`. Nothing is touched on disk yet.
+    pub fn new(config_dir: impl Into<PathBuf>, profile: &str) -> Result<Self> {
+        validate_profile(profile)?;
+        Ok(SessionStore {
+            config_dir: config_dir.into(),
+            profile: profile.to_owned(),
+        })
+    }
+
+    /// The profile name.
+    pub fn profile(&self) -> &str {
+        &self.profile
+    }
+
+    /// The config dir.
+    pub fn config_dir(&self) -> &Path {
+        &self.config_dir
+    }
+
+    fn sessions_dir(&self) -> PathBuf {
+        self.config_dir.join("sessions")
+    }
+
+    /// The session file.
+    pub fn path(&self) -> PathBuf {
+        self.sessions_dir().join(format!("{}.json", self.profile))
+    }
+
+    fn lock_path(&self) -> PathBuf {
+        self.sessions_dir().join(format!("{}.lock", self.profile))
+    }
+
+    /// Reads the session; `None` if there is none.
+    pub fn load(&self) -> Result<Option<Session>> {
+        let path = self.path();
+        let bytes = match fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io("read", path, e)),
+        };
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|source| Error::CorruptSession { path, source })
+    }
+
+    /// Replaces the session atomically: a private temp file in the same directory,
+    /// written, fsynced, renamed over the old file, then the directory fsynced. A crash
+    /// at any point leaves either the old or the new session, never a mix.
+    pub fn save(&self, session: &Session) -> Result<()> {
+        let dir = self.sessions_dir();
+        ensure_private_dir(&self.config_dir)?;
+        ensure_private_dir(&dir)?;
+        let json = serde_json::to_vec_pretty(session)
+            .map_err(|e| Error::io("encode", self.path(), io::Error::other(e)))?;
+        // tempfile creates the file with mode 0600 on Unix.
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!(".{}.", self.profile))
+            .suffix(".tmp")
+            .tempfile_in(&dir)
+            .map_err(|e| Error::io("create a temporary file in", &dir, e))?;
+        tmp.write_all(&json)
+            .and_then(|()| tmp.write_all(b"\n"))
+            .and_then(|()| tmp.as_file().sync_all())
+            .map_err(|e| Error::io("write", tmp.path().to_owned(), e))?;
+        let path = self.path();
+        tmp.persist(&path)
+            .map_err(|e| Error::io("replace", path, e.error))?;
+        sync_dir(&dir)
+    }
+
+    /// Deletes the session; `false` if there was none.
+    pub fn remove(&self) -> Result<bool> {
+        let path = self.path();
+        match fs::remove_file(&path) {
+            Ok(()) => {
+                sync_dir(&self.sessions_dir())?;
+                Ok(true)
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(Error::io("remove", path, e)),
+        }
+    }
+
+    /// Takes the profile's exclusive advisory lock, waiting for other processes.
+    pub async fn lock(&self) -> Result<StoreLock> {
+        ensure_private_dir(&self.config_dir)?;
+        ensure_private_dir(&self.sessions_dir())?;
+        let path = self.lock_path();
+        tokio::task::spawn_blocking(move || {
+            let file = open_private(&path).map_err(|e| Error::io("open", &path, e))?;
+            file.lock().map_err(|e| Error::io("lock", &path, e))?;
+            Ok(StoreLock { _file: file })
+        })
+        .await
+        .map_err(|e| Error::io("lock", self.lock_path(), io::Error::other(e)))?
+    }
+}
+
+fn open_private(path: &Path) -> io::Result<File> {
+    let mut opts = OpenOptions::new();
+    opts.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    opts.open(path)
+}
+
+/// Creates `dir` (mode 0700) if missing. An existing directory is left as the user set it.
+fn ensure_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| Error::io("create directory", dir, e))
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io("sync", dir, e))?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_names_are_file_safe() {
+        for ok in ["default", "prod-eu", "ci_2"] {
+            assert!(validate_profile(ok).is_ok());
+        }
+        for bad in ["", "../x", "a/b", "a b", ".hidden", &"x".repeat(65)] {
+            assert!(validate_profile(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn missing_and_corrupt_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(dir.path(), "p").unwrap();
+        assert!(store.load().unwrap().is_none());
+        assert!(!store.remove().unwrap());
+        fs::create_dir_all(dir.path().join("sessions")).unwrap();
+        fs::write(store.path(), b"{\"format\":1,\"serv").unwrap();
+        let err = store.load().unwrap_err().to_string();
+        assert!(
+            err.contains("p.json") && err.contains("armor login"),
+            "{err}"
+        );
+    }
+}
