@@ -1,1 +1,76 @@
-fn main() {}
+//! The `armor` command-line tool: parse arguments to plain data, resolve them to a client,
+//! run one command, render its result through a writer (table or JSON).
+//!
+//! Exit codes: 0 success, 1 error, 2 usage error. Errors are one line on stderr. A closed
+//! stdout (`armor ... | head`) is not an error.
+
+mod args;
+mod cmd;
+mod context;
+mod output;
+mod prompt;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::Cli;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    init_tracing(cli.global.verbose);
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(&anyhow::Error::new(e).context("cannot start the async runtime")),
+    };
+    let mut out = io::BufWriter::new(io::stdout());
+    let result = runtime
+        .block_on(cmd::run(cli, &mut out))
+        .and_then(|()| Ok(out.flush()?));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = out.flush();
+            fail(&e)
+        }
+    }
+}
+
+fn fail(e: &anyhow::Error) -> ExitCode {
+    let msg = format!("{e:#}").replace(['\n', '\r'], " ");
+    let _ = writeln!(io::stderr(), "error: {msg}");
+    ExitCode::FAILURE
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<io::Error>())
+        .any(|io| io.kind() == io::ErrorKind::BrokenPipe)
+}
+
+/// `-v` shows armor's own request and session events; `-vv` adds the HTTP client's.
+/// Nothing logged at any level contains a password, token or secret.
+fn init_tracing(verbose: u8) {
+    let filter = match verbose {
+        0 => "warn",
+        1 => "warn,armor_client=debug,armor_cli=debug,armor_emulator=info",
+        2 => "warn,armor_client=trace,armor_cli=trace,armor_emulator=debug,reqwest=debug",
+        _ => "warn,armor_client=trace,armor_cli=trace,armor_emulator=trace,reqwest=trace",
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(io::stderr)
+        .with_target(false)
+        .try_init();
+}

@@ -23,6 +23,7 @@ pub struct ClientBuilder {
     expires_in_unit: ExpiresInUnit,
     timeouts: Timeouts,
     clock: Arc<dyn Clock>,
+    replace_session: bool,
 }
 
 impl Default for ClientBuilder {
@@ -35,6 +36,7 @@ impl Default for ClientBuilder {
             expires_in_unit: ExpiresInUnit::Auto,
             timeouts: Timeouts::default(),
             clock: Arc::new(SystemClock),
+            replace_session: false,
         }
     }
 }
@@ -84,12 +86,22 @@ impl ClientBuilder {
         self
     }
 
+    /// Do not read the stored session: this client is about to [`Client::login`] and
+    /// replace it, possibly on another server.
+    pub fn replace_session(mut self) -> Self {
+        self.replace_session = true;
+        self
+    }
+
     /// Validates the settings, reads the stored session (if any) and builds the client.
     ///
     /// A corrupt session file is not an error here (so that `login` can replace it); it is
     /// reported by the first call that needs the session.
     pub fn build(self) -> Result<Client> {
-        let stored = self.store.as_ref().and_then(|s| s.load().ok().flatten());
+        let stored = match &self.store {
+            Some(store) if !self.replace_session => store.load().ok().flatten(),
+            _ => None,
+        };
         let server = match (&self.server, &stored) {
             (Some(given), Some(s)) => {
                 let given = ServerUrl::parse(given)?;

@@ -1,0 +1,189 @@
+//! Command-line arguments, parsed by clap into plain data.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// armor: the Armor cloud-security API from your shell, CI jobs and scripts.
+///
+/// Sign in once with `armor login`; every later command reuses and silently renews the
+/// session of the profile. Try everything offline with `armor demo` or `armor emulator`.
+#[derive(Debug, Parser)]
+#[command(
+    name = "armor",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Armor API server: a host (https) or a URL; http:// only to loopback
+    /// [default: the session's server, else api.armor.com]
+    #[arg(long, global = true, env = "ARMOR_SERVER", value_name = "URL")]
+    pub server: Option<String>,
+
+    /// API version: v1.0 or internal [default: the session's, else v1.0]
+    #[arg(long, global = true, env = "ARMOR_API_VERSION", value_name = "VERSION")]
+    pub api_version: Option<String>,
+
+    /// Profile whose session to use
+    #[arg(
+        long,
+        global = true,
+        env = "ARMOR_PROFILE",
+        value_name = "NAME",
+        default_value = "default"
+    )]
+    pub profile: String,
+
+    /// Directory of sessions and settings [default: the platform config dir + armor]
+    #[arg(long, global = true, env = "ARMOR_CONFIG_DIR", value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+
+    /// Output format
+    #[arg(long, short = 'o', global = true, env = "ARMOR_OUTPUT", value_enum, default_value_t = Format::Table)]
+    pub output: Format,
+
+    /// How to read a token response's expires_in: auto (up to 60 means minutes), minutes, seconds
+    #[arg(long, global = true, env = "ARMOR_EXPIRES_IN_UNIT", value_name = "UNIT", default_value = "auto",
+          value_parser = ["auto", "minutes", "seconds"])]
+    pub expires_in_unit: String,
+
+    /// Log requests to stderr (-v: requests and session events, -vv: more); secrets are never logged
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned, human-readable text
+    Table,
+    /// The API's JSON objects
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Sign in and store the session of the profile
+    Login(LoginArgs),
+    /// End the session of the profile (asks for confirmation)
+    Logout(LogoutArgs),
+    /// Show the session: server, user, account context, expiry, renewal time
+    Status,
+    /// Show the signed-in user (GET /me) and refresh the stored identity
+    Whoami,
+    /// Work with the session's token
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Accounts and the account context
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// Run the Armor API emulator in the foreground until Ctrl-C
+    Emulator(EmulatorArgs),
+    /// Walk through login, status, token reissue, whoami and logout against a built-in emulator
+    Demo,
+    /// Print a shell completion script
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// User name (e-mail); prompts on a terminal if missing
+    #[arg(long, env = "ARMOR_USERNAME")]
+    pub username: Option<String>,
+    /// Read the password from the first line of stdin (else ARMOR_PASSWORD, else a prompt)
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Account context to use (one of your account ids) [default: the first]
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Do not ask for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Show what would be done and change nothing
+    #[arg(long)]
+    pub what_if: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Exchange the token for a new one (POST /auth/token/reissue) and update the session
+    Reissue {
+        /// The token to reissue, or - to read it from stdin [default: the session's]
+        token: Option<String>,
+        /// Show what would be done and send nothing
+        #[arg(long)]
+        what_if: bool,
+        /// Ask for confirmation first
+        #[arg(long)]
+        confirm: bool,
+    },
+    /// Print the session's token (renewed first if due), e.g. for curl -H
+    Print,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// List your accounts (GET /accounts)
+    List,
+    /// Show the account context, or set it to ID
+    Context {
+        /// Account id to switch to
+        id: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Address to listen on; port 0 picks a free port
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub listen: SocketAddr,
+    /// Access token lifetime in seconds
+    #[arg(long, default_value_t = 900, value_name = "SECONDS")]
+    pub token_ttl: u64,
+    /// Authorization code lifetime in seconds
+    #[arg(long, default_value_t = 120, value_name = "SECONDS")]
+    pub code_ttl: u64,
+    /// Unit of expires_in in token responses (the v1 API uses minutes)
+    #[arg(long, value_enum, default_value_t = Unit::Minutes)]
+    pub expires_in_unit: Unit,
+    /// Demo user name
+    #[arg(long, default_value = armor_emulator::EmulatorConfig::DEMO_USERNAME)]
+    pub demo_username: String,
+    /// Demo password
+    #[arg(long, default_value = armor_emulator::EmulatorConfig::DEMO_PASSWORD)]
+    pub demo_password: String,
+    /// Keep tokens valid after they are reissued (by default reissue invalidates the old token)
+    #[arg(long)]
+    pub keep_old_tokens: bool,
+    /// Failed logins per user name within a minute before answering 429
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub max_failed_logins: u32,
+}
+
+/// The unit of `expires_in`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Unit {
+    /// Minutes (15)
+    Minutes,
+    /// Seconds (900)
+    Seconds,
+}

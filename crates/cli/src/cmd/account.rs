@@ -1,0 +1,93 @@
+//! `armor whoami`, `armor account list` and `armor account context`.
+
+use std::io::Write;
+
+use anyhow::Result;
+use armor_client::core::{Account, AccountId};
+
+use crate::args::Format;
+use crate::cmd::session::account_label;
+use crate::context::Context;
+use crate::output::{self, or_dash};
+
+pub async fn whoami(ctx: &Context, out: &mut dyn Write) -> Result<()> {
+    let client = ctx.client()?;
+    let me = client.whoami().await?;
+    if ctx.format == Format::Json {
+        return output::json(out, &me);
+    }
+    let session = client.session().await?;
+    let u = &me.user;
+    let name = [u.first_name.as_deref(), u.last_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    output::fields(
+        out,
+        &[
+            ("User", u.username.clone()),
+            ("Name", if name.is_empty() { "-".into() } else { name }),
+            ("User id", or_dash(u.links.as_ref().and_then(|l| l.user_id))),
+            ("Server", session.server.clone()),
+            ("Account", account_label(&session)),
+        ],
+    )?;
+    writeln!(out)?;
+    accounts_table(out, &me.accounts, session.account_id)
+}
+
+pub async fn list(ctx: &Context, out: &mut dyn Write) -> Result<()> {
+    let client = ctx.client()?;
+    let accounts: Vec<Account> = client.get("/accounts").await?;
+    match ctx.format {
+        Format::Json => output::json(out, &accounts),
+        Format::Table => {
+            let current = client.session().await.ok().and_then(|s| s.account_id);
+            accounts_table(out, &accounts, current)
+        }
+    }
+}
+
+fn accounts_table(
+    out: &mut dyn Write,
+    accounts: &[Account],
+    current: Option<AccountId>,
+) -> Result<()> {
+    let rows = accounts
+        .iter()
+        .map(|a| {
+            vec![
+                if Some(a.id) == current {
+                    "*".into()
+                } else {
+                    String::new()
+                },
+                a.id.to_string(),
+                a.name.clone(),
+                or_dash(a.status.as_deref()),
+                or_dash(a.account_type.as_deref()),
+                or_dash(a.parent),
+            ]
+        })
+        .collect();
+    output::table(out, &["", "id", "name", "status", "type", "parent"], rows)
+}
+
+pub async fn context(ctx: &Context, id: Option<String>, out: &mut dyn Write) -> Result<()> {
+    let client = ctx.client()?;
+    let session = match id {
+        None => client.session().await?,
+        Some(id) => client.set_account(id.parse::<AccountId>()?).await?,
+    };
+    match ctx.format {
+        Format::Json => output::json(
+            out,
+            &serde_json::json!({
+                "account_id": session.account_id,
+                "account_name": session.account().map(|a| a.name.clone()),
+            }),
+        ),
+        Format::Table => Ok(writeln!(out, "{}", account_label(&session))?),
+    }
+}

@@ -1,0 +1,78 @@
+//! `armor emulator`: the emulator in the foreground until Ctrl-C (or SIGTERM).
+
+use std::io::Write;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use armor_emulator::{Emulator, EmulatorConfig, TokenUnit};
+
+use crate::args::{EmulatorArgs, Unit};
+
+pub async fn run(args: EmulatorArgs, out: &mut dyn Write) -> Result<()> {
+    let config = EmulatorConfig {
+        listen: args.listen,
+        token_ttl: Duration::from_secs(args.token_ttl),
+        code_ttl: Duration::from_secs(args.code_ttl),
+        expires_in_unit: match args.expires_in_unit {
+            Unit::Minutes => TokenUnit::Minutes,
+            Unit::Seconds => TokenUnit::Seconds,
+        },
+        demo_username: args.demo_username,
+        demo_password: args.demo_password,
+        keep_old_tokens: args.keep_old_tokens,
+        max_failed_logins: args.max_failed_logins,
+        ..EmulatorConfig::default()
+    };
+    config.validate()?;
+    let emulator = Emulator::start(config)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let c = emulator.config();
+    // The first line is the URL alone, for scripts: `url=$(armor emulator | head -n1)`.
+    writeln!(out, "{}", emulator.url())?;
+    writeln!(out, "demo username: {}", c.demo_username)?;
+    writeln!(out, "demo password: {}", c.demo_password)?;
+    writeln!(
+        out,
+        "token ttl: {} s (expires_in in {}), code ttl: {} s",
+        c.token_ttl.as_secs(),
+        if c.expires_in_unit == TokenUnit::Minutes {
+            "minutes"
+        } else {
+            "seconds"
+        },
+        c.code_ttl.as_secs()
+    )?;
+    writeln!(
+        out,
+        "try: armor login --server {} --username {}",
+        emulator.url(),
+        c.demo_username
+    )?;
+    writeln!(out, "press Ctrl-C to stop")?;
+    out.flush()?;
+    emulator.run_until(shutdown_signal()).await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

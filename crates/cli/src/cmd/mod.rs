@@ -1,0 +1,44 @@
+//! The commands. Each takes the resolved [`Context`] and writes its result to `out`.
+
+mod account;
+mod demo;
+mod emulator;
+mod session;
+mod token;
+
+use std::io::Write;
+
+use anyhow::Result;
+use clap::CommandFactory;
+
+use crate::args::{AccountCommand, Cli, Command, TokenCommand};
+use crate::context::Context;
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+    match cli.command {
+        Command::Emulator(args) => return emulator::run(args, out).await,
+        Command::Demo => return demo::run(cli.global.output, out).await,
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "armor", out);
+            return Ok(());
+        }
+        _ => {}
+    }
+    let ctx = Context::from_global(&cli.global)?;
+    match cli.command {
+        Command::Login(args) => session::login(&ctx, args, out).await,
+        Command::Logout(args) => session::logout(&ctx, args, out).await,
+        Command::Status => session::status(&ctx, out).await,
+        Command::Whoami => account::whoami(&ctx, out).await,
+        Command::Token(TokenCommand::Reissue {
+            token,
+            what_if,
+            confirm,
+        }) => token::reissue(&ctx, token, what_if, confirm, out).await,
+        Command::Token(TokenCommand::Print) => token::print(&ctx, out).await,
+        Command::Account(AccountCommand::List) => account::list(&ctx, out).await,
+        Command::Account(AccountCommand::Context { id }) => account::context(&ctx, id, out).await,
+        Command::Emulator(_) | Command::Demo | Command::Completions { .. } => Ok(()),
+    }
+}

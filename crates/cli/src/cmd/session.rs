@@ -1,0 +1,235 @@
+//! `armor login`, `armor logout` and `armor status`.
+
+use std::io::Write;
+
+use anyhow::{Result, bail};
+use armor_client::core::AccountId;
+use armor_client::{Client, Freshness, Session};
+use jiff::{Timestamp, Unit};
+use secrecy::SecretString;
+use serde::Serialize;
+
+use crate::args::{Format, LoginArgs, LogoutArgs};
+use crate::context::Context;
+use crate::output::{self, human_duration, or_dash};
+use crate::prompt;
+
+/// Where the credentials of a login come from, already resolved.
+pub struct Credentials {
+    pub username: String,
+    pub password: SecretString,
+}
+
+pub async fn login(ctx: &Context, args: LoginArgs, out: &mut dyn Write) -> Result<()> {
+    let account = args
+        .account
+        .as_deref()
+        .map(str::parse::<AccountId>)
+        .transpose()?;
+    let creds = credentials(&args)?;
+    login_with(ctx, creds, account, out).await
+}
+
+fn credentials(args: &LoginArgs) -> Result<Credentials> {
+    let interactive = prompt::interactive();
+    let username = match args.username.clone().filter(|u| !u.trim().is_empty()) {
+        Some(u) => u,
+        None if interactive && !args.password_stdin => prompt::ask("Username (e-mail)")?,
+        None => bail!("no user name: pass --username or set ARMOR_USERNAME"),
+    };
+    if username.trim().is_empty() {
+        bail!("the user name is empty");
+    }
+    let password = if args.password_stdin {
+        SecretString::from(prompt::stdin_line("password")?)
+    } else if let Some(pw) = std::env::var_os("ARMOR_PASSWORD").filter(|p| !p.is_empty()) {
+        let pw = pw
+            .into_string()
+            .map_err(|_| anyhow::anyhow!("ARMOR_PASSWORD is not valid UTF-8"))?;
+        SecretString::from(pw)
+    } else if interactive {
+        prompt::password("Password")?
+    } else {
+        bail!(
+            "no password: use --password-stdin or set ARMOR_PASSWORD (there is no terminal to prompt on)"
+        );
+    };
+    Ok(Credentials { username, password })
+}
+
+pub async fn login_with(
+    ctx: &Context,
+    creds: Credentials,
+    account: Option<AccountId>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let client = ctx.login_client()?;
+    if prompt::interactive() {
+        eprintln!(
+            "Signing in to {} as {} (approve the MFA request if asked)...",
+            client.server(),
+            creds.username
+        );
+    }
+    let session = client
+        .login(&creds.username, creds.password, account)
+        .await?;
+    let view = StatusView::new(ctx, &client, &session);
+    match ctx.format {
+        Format::Json => output::json(out, &view),
+        Format::Table => {
+            writeln!(
+                out,
+                "Logged in to {} as {} (profile {}).",
+                view.server, view.username, view.profile
+            )?;
+            writeln!(out, "Account context: {}", account_label(&session))?;
+            writeln!(
+                out,
+                "Session expires at {} (in {}).",
+                view.expires_at,
+                human_duration(view.seconds_remaining)
+            )?;
+            Ok(())
+        }
+    }
+}
+
+pub async fn logout(ctx: &Context, args: LogoutArgs, out: &mut dyn Write) -> Result<()> {
+    let client = ctx.client()?;
+    let session = client.session().await?;
+    let what = format!(
+        "the session of profile {} ({} on {})",
+        ctx.profile, session.user.username, session.server
+    );
+    if args.what_if {
+        writeln!(
+            out,
+            "What if: remove {what}; nothing is sent to the server."
+        )?;
+        return Ok(());
+    }
+    if !args.yes {
+        if !prompt::interactive() {
+            bail!(
+                "refusing to log out without confirmation: there is no terminal to ask on; pass --yes"
+            );
+        }
+        if !prompt::confirm(&format!("Log out and remove {what}?"))? {
+            bail!("cancelled; the session was kept");
+        }
+    }
+    client.logout().await?;
+    match ctx.format {
+        Format::Json => output::json(
+            out,
+            &serde_json::json!({"profile": ctx.profile, "logged_out": true}),
+        ),
+        Format::Table => Ok(writeln!(
+            out,
+            "Logged out of {} (profile {}).",
+            session.server, ctx.profile
+        )?),
+    }
+}
+
+pub async fn status(ctx: &Context, out: &mut dyn Write) -> Result<()> {
+    let client = ctx.client()?;
+    let session = client.session().await?;
+    let view = StatusView::new(ctx, &client, &session);
+    match ctx.format {
+        Format::Json => output::json(out, &view)?,
+        Format::Table => {
+            let remaining = if view.seconds_remaining > 0 {
+                human_duration(view.seconds_remaining)
+            } else {
+                "none".into()
+            };
+            output::fields(
+                out,
+                &[
+                    ("Profile", view.profile.clone()),
+                    ("Server", view.server.clone()),
+                    ("API version", view.api_version.clone()),
+                    ("Auth mode", view.mode.into()),
+                    ("User", view.username.clone()),
+                    ("Account", account_label(&session)),
+                    ("Started", view.started_at.clone()),
+                    ("Expires", view.expires_at.clone()),
+                    ("Remaining", remaining),
+                    ("Renew after", view.renew_after.clone()),
+                    ("State", view.state.replace('_', " ")),
+                    ("Session file", view.session_file.clone()),
+                ],
+            )?;
+        }
+    }
+    if view.state == "expired" {
+        bail!(
+            "the session expired at {}; run `armor login`",
+            view.expires_at
+        );
+    }
+    Ok(())
+}
+
+/// `armor status --output json`: stable snake_case fields, documented in the README.
+#[derive(Debug, Serialize)]
+pub struct StatusView {
+    pub profile: String,
+    pub server: String,
+    pub api_version: String,
+    pub mode: &'static str,
+    pub username: String,
+    pub account_id: Option<u32>,
+    pub account_name: Option<String>,
+    pub started_at: String,
+    pub expires_at: String,
+    pub seconds_remaining: i64,
+    pub renew_after: String,
+    pub state: String,
+    pub session_file: String,
+}
+
+impl StatusView {
+    pub fn new(ctx: &Context, client: &Client, s: &Session) -> Self {
+        let now = Timestamp::now();
+        let policy = client.renewal_policy();
+        let state = match policy.freshness(&s.token, now) {
+            Freshness::Fresh => "active",
+            Freshness::RenewalDue => "renewal_due",
+            Freshness::Expired => "expired",
+        };
+        StatusView {
+            profile: ctx.profile.clone(),
+            server: s.server.clone(),
+            api_version: s.api_version.to_string(),
+            mode: "token",
+            username: s.user.username.clone(),
+            account_id: s.account_id.map(AccountId::get),
+            account_name: s.account().map(|a| a.name.clone()),
+            started_at: rfc3339(s.token.started_at),
+            expires_at: rfc3339(s.token.expires_at),
+            seconds_remaining: s.token.expires_at.duration_since(now).as_secs().max(0),
+            renew_after: rfc3339(policy.renew_after(&s.token)),
+            state: state.into(),
+            session_file: ctx
+                .store()
+                .map(|st| st.path().display().to_string())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// RFC 3339 in UTC, to the second.
+pub fn rfc3339(t: Timestamp) -> String {
+    t.round(Unit::Second).unwrap_or(t).to_string()
+}
+
+/// `1000 (Demo Corp)`, or `-`.
+pub fn account_label(s: &Session) -> String {
+    match (s.account_id, s.account()) {
+        (Some(id), Some(a)) => format!("{id} ({})", a.name),
+        (id, _) => or_dash(id),
+    }
+}

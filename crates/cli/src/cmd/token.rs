@@ -1,0 +1,76 @@
+//! `armor token reissue` (the seed, `Update-ArmorApiToken`) and `armor token print`.
+
+use std::io::Write;
+
+use anyhow::{Context as _, Result, bail};
+use armor_client::core::AccessToken;
+
+use crate::args::Format;
+use crate::cmd::session::StatusView;
+use crate::context::Context;
+use crate::output::{self, human_duration};
+use crate::prompt;
+
+pub async fn reissue(
+    ctx: &Context,
+    token: Option<String>,
+    what_if: bool,
+    confirm: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let given = match token.as_deref() {
+        None => None,
+        Some("-") => Some(prompt::stdin_line("token")?),
+        Some(t) => Some(t.to_owned()),
+    };
+    let given = given
+        .map(|t| AccessToken::parse(&t).map_err(armor_client::Error::InvalidToken))
+        .transpose()?;
+    let client = ctx.client()?;
+    let session = client.session().await?;
+    let which = if given.is_some() {
+        "the given token"
+    } else {
+        "the session's token"
+    };
+    if what_if {
+        writeln!(
+            out,
+            "What if: POST {}/auth/token/reissue with {which}, then store the new token in profile {}.",
+            session.server, ctx.profile
+        )?;
+        return Ok(());
+    }
+    if confirm {
+        if !prompt::interactive() {
+            bail!("--confirm needs a terminal to ask on; run without --confirm to proceed");
+        }
+        if !prompt::confirm(&format!(
+            "Reissue {which} of profile {} on {}?",
+            ctx.profile, session.server
+        ))? {
+            bail!("cancelled; nothing was sent");
+        }
+    }
+    let renewed = client
+        .reissue_token(given)
+        .await
+        .context("token reissue failed")?;
+    let view = StatusView::new(ctx, &client, &renewed);
+    match ctx.format {
+        Format::Json => output::json(out, &view),
+        Format::Table => Ok(writeln!(
+            out,
+            "Token reissued for profile {}; it expires at {} (in {}).",
+            ctx.profile,
+            view.expires_at,
+            human_duration(view.seconds_remaining)
+        )?),
+    }
+}
+
+pub async fn print(ctx: &Context, out: &mut dyn Write) -> Result<()> {
+    let session = ctx.client()?.ensure_fresh().await?;
+    writeln!(out, "{}", session.token.access_token.expose())?;
+    Ok(())
+}

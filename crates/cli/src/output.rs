@@ -1,0 +1,98 @@
+//! Rendering: JSON, aligned key-value blocks and tables, all through a `Write`.
+
+use std::io::Write;
+
+use anyhow::Result;
+use comfy_table::{ContentArrangement, Table, presets};
+use serde::Serialize;
+
+/// Writes `value` as pretty JSON and a newline.
+pub fn json(out: &mut dyn Write, value: &impl Serialize) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Writes `label: value` lines with the values aligned.
+pub fn fields(out: &mut dyn Write, rows: &[(&str, String)]) -> Result<()> {
+    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0) + 1;
+    for (k, v) in rows {
+        writeln!(out, "{:<width$} {v}", format!("{k}:"))?;
+    }
+    Ok(())
+}
+
+/// Writes an aligned table with upper-case headers and no borders.
+pub fn table(out: &mut dyn Write, headers: &[&str], rows: Vec<Vec<String>>) -> Result<()> {
+    let mut t = Table::new();
+    t.load_preset(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(headers.iter().map(|h| h.to_uppercase()));
+    for row in rows {
+        t.add_row(row);
+    }
+    for line in t.lines() {
+        writeln!(
+            out,
+            "{}",
+            line.trim_end().strip_prefix(' ').unwrap_or(line.trim_end())
+        )?;
+    }
+    Ok(())
+}
+
+/// A duration as `2h 05m 09s`, `14m 59s` or `42s`; hours are not capped at 60 minutes.
+pub fn human_duration(secs: i64) -> String {
+    let (sign, s) = if secs < 0 {
+        ("-", secs.unsigned_abs())
+    } else {
+        ("", secs as u64)
+    };
+    let (h, m, s) = (s / 3600, (s % 3600) / 60, s % 60);
+    if h > 0 {
+        format!("{sign}{h}h {m:02}m {s:02}s")
+    } else if m > 0 {
+        format!("{sign}{m}m {s:02}s")
+    } else {
+        format!("{sign}{s}s")
+    }
+}
+
+/// An optional value, or `-`.
+pub fn or_dash(v: Option<impl ToString>) -> String {
+    v.map_or_else(|| "-".to_owned(), |v| v.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_beyond_an_hour_are_right() {
+        assert_eq!(human_duration(0), "0s");
+        assert_eq!(human_duration(59), "59s");
+        assert_eq!(human_duration(899), "14m 59s");
+        assert_eq!(human_duration(3600), "1h 00m 00s");
+        assert_eq!(human_duration(3 * 3600 + 5 * 60 + 9), "3h 05m 09s");
+        assert_eq!(human_duration(26 * 3600), "26h 00m 00s");
+        assert_eq!(human_duration(-61), "-1m 01s");
+    }
+
+    #[test]
+    fn tables_align_columns() {
+        let mut out = Vec::new();
+        table(
+            &mut out,
+            &["id", "name"],
+            vec![
+                vec!["1".into(), "one".into()],
+                vec!["1000".into(), "x".into()],
+            ],
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0].find("NAME"), lines[1].find("one"));
+        assert_eq!(lines[1].find("one"), lines[2].find('x'));
+    }
+}
