@@ -53,11 +53,6 @@ pub struct Global {
     #[arg(long, short = 'o', global = true, env = "ARMOR_OUTPUT", value_enum, default_value_t = Format::Table)]
     pub output: Format,
 
-    /// How to read a token response's expires_in: auto (up to 60 means minutes), minutes, seconds
-    #[arg(long, global = true, env = "ARMOR_EXPIRES_IN_UNIT", value_name = "UNIT", default_value = "auto",
-          value_parser = ["auto", "minutes", "seconds"])]
-    pub expires_in_unit: String,
-
     /// Log requests to stderr (-v: requests and session events, -vv: more); secrets are never logged
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

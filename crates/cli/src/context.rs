@@ -31,7 +31,13 @@ impl Context {
         if let Some(v) = &g.api_version {
             v.parse::<armor_client::core::ApiVersion>()?;
         }
-        let expires_in_unit = g.expires_in_unit.parse().map_err(|e: String| anyhow!(e))?;
+        // Rarely needed (see the README), so an environment variable rather than a flag.
+        let expires_in_unit = match std::env::var("ARMOR_EXPIRES_IN_UNIT") {
+            Ok(v) if !v.is_empty() => v
+                .parse()
+                .map_err(|e: String| anyhow!("ARMOR_EXPIRES_IN_UNIT: {e}"))?,
+            _ => ExpiresInUnit::Auto,
+        };
         Ok(Context {
             config_dir,
             profile: g.profile.clone(),

@@ -182,7 +182,10 @@ impl Client {
     ) -> Result<TokenState> {
         let token = AccessToken::parse(tokens.access_token.expose_secret())
             .map_err(Error::MalformedToken)?;
-        let length = self.inner.expires_in_unit.lifetime(tokens.expires_in);
+        let length = self
+            .inner
+            .expires_in_unit
+            .lifetime(tokens.expires_in, tokens.token_type.as_deref());
         Ok(TokenState::new(token, length, started_at, now))
     }
 

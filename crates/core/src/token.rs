@@ -3,12 +3,16 @@
 //! # The `expires_in` unit rule
 //!
 //! The v1 API, as the original PowerShell module used it, returns `expires_in` in
-//! **minutes** (`15`); the published FH-AUTH contract documents **seconds** (`900`).
-//! Both describe a 15-minute token. [`ExpiresInUnit::Auto`] (the default) reads a value
-//! of at most [`ExpiresInUnit::AUTO_MINUTES_MAX`] (60) as minutes and anything larger as
-//! seconds: no Armor token lives 61+ minutes, and none lives a minute or less. A server
-//! that reports short lifetimes in seconds (an emulator started with a few-second
-//! `--token-ttl`) needs the unit set explicitly to [`ExpiresInUnit::Seconds`].
+//! **minutes** with `token_type: "Bearer"` (`15`); the published FH-AUTH contract
+//! documents **seconds** with `token_type: "FH-AUTH"` (`900`). Both describe a
+//! 15-minute token. [`ExpiresInUnit::Auto`] (the default) decides in this order:
+//!
+//! 1. `token_type` is `FH-AUTH` (the contract's form) → seconds;
+//! 2. otherwise a value of at most [`ExpiresInUnit::AUTO_MINUTES_MAX`] (60) → minutes;
+//! 3. anything larger → seconds (no Armor token lives 61 minutes or more).
+//!
+//! [`ExpiresInUnit::Minutes`] and [`ExpiresInUnit::Seconds`] force a unit, for a server
+//! that breaks this rule (say, one reporting a 2-hour lifetime as `120` minutes).
 
 use std::fmt;
 use std::str::FromStr;
@@ -109,7 +113,7 @@ impl<'de> Deserialize<'de> for AccessToken {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ExpiresInUnit {
-    /// At most 60 → minutes, otherwise seconds.
+    /// `FH-AUTH` token type → seconds; else at most 60 → minutes; else seconds.
     #[default]
     Auto,
     /// Always minutes (the v1 API).
@@ -122,11 +126,17 @@ impl ExpiresInUnit {
     /// The largest `expires_in` that [`ExpiresInUnit::Auto`] reads as minutes.
     pub const AUTO_MINUTES_MAX: u64 = 60;
 
-    /// The token lifetime that `expires_in` describes under this rule.
-    pub fn lifetime(self, expires_in: u64) -> Duration {
+    /// The token lifetime that `expires_in` (with the response's `token_type`) describes
+    /// under this rule.
+    pub fn lifetime(self, expires_in: u64, token_type: Option<&str>) -> Duration {
         let minutes = match self {
             ExpiresInUnit::Minutes => true,
             ExpiresInUnit::Seconds => false,
+            ExpiresInUnit::Auto
+                if token_type.is_some_and(|t| t.eq_ignore_ascii_case("FH-AUTH")) =>
+            {
+                false
+            }
             ExpiresInUnit::Auto => expires_in <= Self::AUTO_MINUTES_MAX,
         };
         if minutes {
@@ -220,18 +230,24 @@ mod tests {
     #[test]
     fn expires_in_unit_rule() {
         let auto = ExpiresInUnit::Auto;
-        assert_eq!(auto.lifetime(15), Duration::from_secs(900));
-        assert_eq!(auto.lifetime(60), Duration::from_secs(3600));
-        assert_eq!(auto.lifetime(61), Duration::from_secs(61));
-        assert_eq!(auto.lifetime(900), Duration::from_secs(900));
-        assert_eq!(ExpiresInUnit::Seconds.lifetime(15), Duration::from_secs(15));
+        let bearer = Some("Bearer");
+        let secs = Duration::from_secs;
+        assert_eq!(auto.lifetime(15, bearer), secs(900));
+        assert_eq!(auto.lifetime(15, None), secs(900));
+        assert_eq!(auto.lifetime(60, bearer), secs(3600));
+        assert_eq!(auto.lifetime(61, bearer), secs(61));
+        assert_eq!(auto.lifetime(900, bearer), secs(900));
+        assert_eq!(auto.lifetime(900, Some("FH-AUTH")), secs(900));
+        assert_eq!(auto.lifetime(6, Some("FH-AUTH")), secs(6));
+        assert_eq!(auto.lifetime(6, Some("fh-auth")), secs(6));
+        assert_eq!(ExpiresInUnit::Seconds.lifetime(15, bearer), secs(15));
         assert_eq!(
-            ExpiresInUnit::Minutes.lifetime(900),
-            Duration::from_secs(54_000)
+            ExpiresInUnit::Minutes.lifetime(900, Some("FH-AUTH")),
+            secs(54_000)
         );
         assert_eq!(
-            ExpiresInUnit::Minutes.lifetime(u64::MAX),
-            Duration::from_secs(u64::MAX)
+            ExpiresInUnit::Minutes.lifetime(u64::MAX, None),
+            secs(u64::MAX)
         );
         assert_eq!(
             "seconds".parse::<ExpiresInUnit>(),

@@ -76,7 +76,7 @@ fn token_response(state: &AppState, issued: Issued) -> TokenResponse {
         SecretString::from(issued.token),
         Some(SecretString::from(id_token)),
         state.config.expires_in(),
-        "Bearer",
+        state.config.token_type(),
     )
 }
 

@@ -9,10 +9,10 @@ use armor_core::{Clock, SystemClock};
 /// The unit the emulator reports `expires_in` in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TokenUnit {
-    /// Minutes, as the v1 API does (`15`).
+    /// Minutes with token type `Bearer`, as the v1 API does (`15`).
     #[default]
     Minutes,
-    /// Seconds, as the published contract documents (`900`).
+    /// Seconds with token type `FH-AUTH`, as the published contract documents (`900`).
     Seconds,
 }
 
@@ -61,6 +61,15 @@ impl EmulatorConfig {
             return Err(ConfigError::DemoCredentials);
         }
         Ok(())
+    }
+
+    /// The `token_type` token responses carry: `Bearer` with minutes (as the v1 API),
+    /// `FH-AUTH` with seconds (as the published contract).
+    pub fn token_type(&self) -> &'static str {
+        match self.expires_in_unit {
+            TokenUnit::Minutes => "Bearer",
+            TokenUnit::Seconds => "FH-AUTH",
+        }
     }
 
     /// The `expires_in` value token responses carry.

@@ -180,7 +180,7 @@ async fn token_exchange_gives_a_32_hex_token_in_minutes() {
     assert!(is_token(body["access_token"].as_str().unwrap()), "{body}");
     assert!(body["id_token"].is_string());
     assert_eq!(body["expires_in"], 15);
-    assert!(body["token_type"].is_string());
+    assert_eq!(body["token_type"], "Bearer");
 }
 
 #[tokio::test]
@@ -198,6 +198,7 @@ async fn expires_in_can_be_seconds() {
         )
         .await;
     assert_eq!(body["expires_in"], 7);
+    assert_eq!(body["token_type"], "FH-AUTH");
 }
 
 #[tokio::test]

@@ -20,7 +20,10 @@ pub async fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Emulator(args) => return emulator::run(args, out).await,
         Command::Demo => return demo::run(cli.global.output, out).await,
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "armor", out);
+            // clap_complete panics on write errors, so render first, then write.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "armor", &mut script);
+            out.write_all(&script)?;
             return Ok(());
         }
         _ => {}

@@ -210,7 +210,13 @@ impl StatusView {
             account_name: s.account().map(|a| a.name.clone()),
             started_at: rfc3339(s.token.started_at),
             expires_at: rfc3339(s.token.expires_at),
-            seconds_remaining: s.token.expires_at.duration_since(now).as_secs().max(0),
+            seconds_remaining: s
+                .token
+                .expires_at
+                .duration_since(now)
+                .as_secs_f64()
+                .round()
+                .max(0.0) as i64,
             renew_after: rfc3339(policy.renew_after(&s.token)),
             state: state.into(),
             session_file: ctx

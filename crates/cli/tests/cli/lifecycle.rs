@@ -1,0 +1,101 @@
+//! Whole runs: the demo, verbose output without secrets, usage errors, pipes.
+
+use std::process::Stdio;
+
+use crate::util::*;
+
+#[test]
+fn verbose_output_never_contains_the_password_or_a_token() {
+    let emu = Emu::short(6);
+    let armor = Armor::new();
+    let mut stderr = String::new();
+    let mut tokens = Vec::new();
+    let run = armor
+        .run_stdin(
+            &[
+                "-vv",
+                "login",
+                "--server",
+                emu.url(),
+                "--username",
+                USER,
+                "--password-stdin",
+            ],
+            &format!("{PASS}\n"),
+        )
+        .success();
+    stderr += &run.stderr;
+    tokens.push(armor.token());
+    assert!(
+        run.stderr.contains("http request"),
+        "-v logs requests: {run:#?}"
+    );
+    stderr += &armor.run(&["-vv", "token", "reissue"]).success().stderr;
+    tokens.push(armor.token());
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    stderr += &armor.run(&["-vvv", "whoami"]).success().stderr;
+    tokens.push(armor.token());
+    stderr += &armor.run(&["-vv", "account", "list"]).success().stderr;
+    stderr += &armor.run(&["-v", "logout", "--yes"]).success().stderr;
+    assert_eq!(emu.reissues(), (2, 0));
+    assert!(!stderr.contains(PASS), "password leaked");
+    for t in &tokens {
+        assert!(!stderr.contains(t.as_str()), "token leaked");
+    }
+}
+
+#[test]
+fn demo_walks_through_the_lifecycle() {
+    let armor = Armor::new();
+    let run = armor.run(&["demo"]).success();
+    for step in [
+        "$ armor login",
+        "$ armor status",
+        "$ armor token reissue",
+        "$ armor whoami",
+        "$ armor logout --yes",
+        "1 token reissue",
+    ] {
+        assert!(run.stdout.contains(step), "{step:?} missing: {run:#?}");
+    }
+    assert!(
+        !armor.config_dir().exists(),
+        "the demo leaves the user's config alone"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let armor = Armor::new();
+    for args in [
+        &["--bogus"][..],
+        &["token"],
+        &["status", "extra"],
+        &["--output", "xml", "status"],
+    ] {
+        let run = armor.run(args);
+        assert_eq!(run.code, 2, "{run:#?}");
+    }
+    let run = armor.run(&["--help"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("token") && run.stdout.contains("login"));
+}
+
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    let armor = Armor::new();
+    let mut child = armor
+        .command(&["completions", "bash"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stderr.is_empty());
+}

@@ -1,0 +1,9 @@
+//! The one integration-test binary of `armor`: the real executable against an emulator on
+//! an ephemeral loopback port.
+
+mod emulator;
+mod lifecycle;
+mod login;
+mod renewal;
+mod token;
+mod util;
