@@ -99,12 +99,10 @@ impl FromRequestParts<Arc<AppState>> for Caller {
             .authenticate(token)
             .ok_or_else(|| ApiError::unauthorized("The token is invalid or expired"))?;
         let account = account_context(&parts.headers)?;
-        if let Some(id) = account {
-            if !state.tenant.has_account(id) {
-                return Err(ApiError::forbidden(format!(
-                    "The user has no access to account {id}"
-                )));
-            }
+        if let Some(id) = account.filter(|id| !state.tenant.has_account(*id)) {
+            return Err(ApiError::forbidden(format!(
+                "The user has no access to account {id}"
+            )));
         }
         Ok(Caller { account })
     }

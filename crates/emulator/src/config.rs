@@ -51,7 +51,7 @@ impl EmulatorConfig {
         if ttl == 0 || self.token_ttl.subsec_nanos() != 0 {
             return Err(ConfigError::TokenTtl);
         }
-        if self.expires_in_unit == TokenUnit::Minutes && ttl % 60 != 0 {
+        if self.expires_in_unit == TokenUnit::Minutes && !ttl.is_multiple_of(60) {
             return Err(ConfigError::TtlNotMinutes(ttl));
         }
         if self.code_ttl.is_zero() {

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    body: ErrorBody,
+    body: Box<ErrorBody>,
 }
 
 impl ApiError {
@@ -20,7 +20,7 @@ impl ApiError {
     pub fn new(status: StatusCode, code: &str, description: impl Into<String>) -> Self {
         ApiError {
             status,
-            body: ErrorBody::auth(status.as_u16(), code, description),
+            body: Box::new(ErrorBody::auth(status.as_u16(), code, description)),
         }
     }
 

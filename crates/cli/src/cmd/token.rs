@@ -24,7 +24,10 @@ pub async fn reissue(
         Some(t) => Some(t.to_owned()),
     };
     let given = given
-        .map(|t| AccessToken::parse(&t).map_err(armor_client::Error::InvalidToken))
+        .map(|t| {
+            AccessToken::parse(&t)
+                .map_err(|e| anyhow::Error::new(armor_client::Error::InvalidToken(e)))
+        })
         .transpose()?;
     let client = ctx.client()?;
     let session = client.session().await?;
