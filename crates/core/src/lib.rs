@@ -14,6 +14,7 @@ pub mod clock;
 pub mod error_body;
 pub mod identity;
 pub mod ids;
+pub mod psk;
 pub mod token;
 
 pub use api_version::ApiVersion;
