@@ -35,15 +35,9 @@ pub struct Global {
     #[arg(long, global = true, env = "ARMOR_API_VERSION", value_name = "VERSION")]
     pub api_version: Option<String>,
 
-    /// Profile whose session to use
-    #[arg(
-        long,
-        global = true,
-        env = "ARMOR_PROFILE",
-        value_name = "NAME",
-        default_value = "default"
-    )]
-    pub profile: String,
+    /// Profile whose session to use [default: the one chosen by `armor profile use`, else "default"]
+    #[arg(long, global = true, env = "ARMOR_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
 
     /// Directory of sessions and settings [default: the platform config dir + armor]
     #[arg(long, global = true, env = "ARMOR_CONFIG_DIR", value_name = "DIR")]
@@ -83,6 +77,9 @@ pub enum Command {
     /// Accounts and the account context
     #[command(subcommand)]
     Account(AccountCommand),
+    /// Named profiles: one session (server, credentials, account context) each
+    #[command(subcommand)]
+    Profile(ProfileCommand),
     /// Run the Armor API emulator in the foreground until Ctrl-C
     Emulator(EmulatorArgs),
     /// Walk through login, status, token reissue, whoami and logout against a built-in emulator
@@ -101,8 +98,14 @@ pub struct LoginArgs {
     #[arg(long, env = "ARMOR_USERNAME")]
     pub username: Option<String>,
     /// Read the password from the first line of stdin (else ARMOR_PASSWORD, else a prompt)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "api_key_id")]
     pub password_stdin: bool,
+    /// Store an API key (ARMOR-PSK) instead of signing in with a password
+    #[arg(long, value_name = "ID", conflicts_with = "username")]
+    pub api_key_id: Option<String>,
+    /// Read the API key's secret from the first line of stdin (else ARMOR_API_KEY_SECRET, else a prompt)
+    #[arg(long, requires = "api_key_id")]
+    pub api_key_secret_stdin: bool,
     /// Account context to use (one of your account ids) [default: the first]
     #[arg(long, value_name = "ID")]
     pub account: Option<String>,
@@ -146,6 +149,17 @@ pub enum AccountCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// List the profiles with a stored session
+    List,
+    /// Make NAME the profile used when --profile and ARMOR_PROFILE are not given
+    Use {
+        /// The profile
+        name: String,
+    },
+}
+
 #[derive(Debug, Args)]
 pub struct EmulatorArgs {
     /// Address to listen on; port 0 picks a free port
@@ -166,6 +180,12 @@ pub struct EmulatorArgs {
     /// Demo password
     #[arg(long, default_value = armor_emulator::EmulatorConfig::DEMO_PASSWORD)]
     pub demo_password: String,
+    /// Demo API key id (ARMOR-PSK)
+    #[arg(long, default_value = armor_emulator::EmulatorConfig::DEMO_API_KEY_ID)]
+    pub demo_api_key_id: String,
+    /// Demo API key secret
+    #[arg(long, default_value = armor_emulator::EmulatorConfig::DEMO_API_KEY_SECRET)]
+    pub demo_api_key_secret: String,
     /// Keep tokens valid after they are reissued (by default reissue invalidates the old token)
     #[arg(long)]
     pub keep_old_tokens: bool,

@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result, anyhow};
-use armor_client::core::ExpiresInUnit;
-use armor_client::{Client, SessionStore};
+use anyhow::{Context as _, Result, anyhow, bail};
+use armor_client::core::{AccountId, ExpiresInUnit};
+use armor_client::{Client, SessionStore, Settings};
+use secrecy::SecretString;
 
 use crate::args::{Format, Global};
 
@@ -17,6 +18,44 @@ pub struct Context {
     pub api_version: Option<String>,
     pub expires_in_unit: ExpiresInUnit,
     pub format: Format,
+    /// An API key from `ARMOR_API_KEY_ID` + `ARMOR_API_KEY_SECRET`, used without storing.
+    pub env_key: Option<EnvKey>,
+}
+
+/// An API key given in the environment, with its optional account context.
+#[derive(Debug, Clone)]
+pub struct EnvKey {
+    pub key_id: String,
+    pub secret: SecretString,
+    pub account: Option<AccountId>,
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+impl EnvKey {
+    fn from_env() -> Result<Option<EnvKey>> {
+        match (env("ARMOR_API_KEY_ID"), env("ARMOR_API_KEY_SECRET")) {
+            (None, None) => Ok(None),
+            (Some(key_id), Some(secret)) => {
+                let account = env("ARMOR_ACCOUNT_ID")
+                    .map(|a| a.parse::<AccountId>())
+                    .transpose()?;
+                Ok(Some(EnvKey {
+                    key_id,
+                    secret: SecretString::from(secret),
+                    account,
+                }))
+            }
+            (Some(_), None) => bail!(
+                "ARMOR_API_KEY_ID is set but ARMOR_API_KEY_SECRET is not; set both or neither"
+            ),
+            (None, Some(_)) => bail!(
+                "ARMOR_API_KEY_SECRET is set but ARMOR_API_KEY_ID is not; set both or neither"
+            ),
+        }
+    }
 }
 
 impl Context {
@@ -27,7 +66,7 @@ impl Context {
                 anyhow!("cannot find a config directory (no home directory); set --config-dir or ARMOR_CONFIG_DIR")
             })?,
         };
-        armor_client::validate_profile(&g.profile)?;
+        let profile = Settings::resolve_profile(&config_dir, g.profile.as_deref())?;
         if let Some(v) = &g.api_version {
             v.parse::<armor_client::core::ApiVersion>()?;
         }
@@ -40,7 +79,8 @@ impl Context {
         };
         Ok(Context {
             config_dir,
-            profile: g.profile.clone(),
+            profile,
+            env_key: EnvKey::from_env()?,
             server: g.server.clone().filter(|s| !s.is_empty()),
             api_version: g.api_version.clone().filter(|s| !s.is_empty()),
             expires_in_unit,
@@ -52,34 +92,56 @@ impl Context {
         Ok(SessionStore::new(&self.config_dir, &self.profile)?)
     }
 
-    fn builder(&self) -> Result<armor_client::ClientBuilder> {
-        let mut b = Client::builder()
-            .store(self.store()?)
-            .expires_in_unit(self.expires_in_unit);
+    /// Server, API version and unit settings shared by every client.
+    fn base(&self) -> armor_client::ClientBuilder {
+        let mut b = Client::builder().expires_in_unit(self.expires_in_unit);
         if let Some(s) = &self.server {
             b = b.server(s);
         }
         if let Some(v) = &self.api_version {
             b = b.api_version(v);
         }
-        Ok(b)
+        b
     }
 
-    /// A client for the profile's session.
+    /// A client for the profile's session, or for the API key in the environment.
     pub fn client(&self) -> Result<Client> {
-        Ok(self.builder()?.build()?)
+        let b = match &self.env_key {
+            Some(key) => {
+                let b = self.base().api_key(&key.key_id, key.secret.clone())?;
+                match key.account {
+                    Some(id) => b.account(id),
+                    None => b,
+                }
+            }
+            None => self.base().store(self.store()?),
+        };
+        Ok(b.build()?)
     }
 
     /// A client for a new login: the server is --server, else the profile's previous
     /// server, else the default; an existing session for another server is replaced.
     pub fn login_client(&self) -> Result<Client> {
-        let mut b = self.builder()?;
+        let store = self.store()?;
+        let mut b = self.base();
         if self.server.is_none() {
-            let previous = self.store()?.load().ok().flatten().map(|s| s.server);
-            if let Some(server) = previous {
-                b = b.server(server);
+            if let Some(previous) = store.load().ok().flatten() {
+                b = b.server(previous.server);
             }
         }
-        b.replace_session().build().context("cannot log in")
+        b.store(store)
+            .replace_session()
+            .build()
+            .context("cannot log in")
+    }
+
+    /// Fails if the credentials come from the environment: nothing is stored to change.
+    pub fn require_stored(&self, what: &str) -> Result<()> {
+        if self.env_key.is_some() {
+            bail!(
+                "cannot {what}: the API key comes from ARMOR_API_KEY_ID and ARMOR_API_KEY_SECRET and nothing is stored; unset them to use the profile's session"
+            );
+        }
+        Ok(())
     }
 }

@@ -20,7 +20,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::http::{Auth, Call};
-use crate::session::{Freshness, Session, TokenState};
+use crate::session::{ApiKey, Credentials, Freshness, Session, TokenState};
 use crate::store::StoreLock;
 
 impl Client {
@@ -49,11 +49,51 @@ impl Client {
             .await?;
         let now = self.now();
         let token = self.token_state(&tokens, now, now)?;
-        let me = self.fetch_me(&token.access_token, None).await?;
-        let mut session = Session::new(self.server().to_string(), self.api_version(), token, me);
+        let me = self
+            .fetch_me(Auth::Token(&token.access_token), None)
+            .await?;
+        let session = self.new_session(Credentials::Token(token), me, account)?;
+        self.store_login(session).await
+    }
+
+    /// Signs in with an API key (ARMOR-PSK): `GET /me`, signed, then sets the account
+    /// context like [`Client::login`]. Replaces any stored session.
+    pub async fn login_api_key(
+        &self,
+        key_id: &str,
+        secret: SecretString,
+        account: Option<AccountId>,
+    ) -> Result<Session> {
+        let mut key = ApiKey::new(key_id, secret)?;
+        key.stored_at = Some(self.now());
+        let session = self.api_key_session(key, account).await?;
+        self.store_login(session).await
+    }
+
+    /// The session of an API key: its identity from a signed `GET /me`.
+    pub(crate) async fn api_key_session(
+        &self,
+        key: ApiKey,
+        account: Option<AccountId>,
+    ) -> Result<Session> {
+        let me = self.fetch_me(Auth::Key(&key), None).await?;
+        self.new_session(Credentials::ApiKey(key), me, account)
+    }
+
+    fn new_session(
+        &self,
+        auth: Credentials,
+        me: Me,
+        account: Option<AccountId>,
+    ) -> Result<Session> {
+        let mut session = Session::new(self.server().to_string(), self.api_version(), auth, me);
         if let Some(id) = account {
             session.set_account(id)?;
         }
+        Ok(session)
+    }
+
+    async fn store_login(&self, session: Session) -> Result<Session> {
         let mut slot = self.inner.session.lock().await;
         let _lock = self.lock().await?;
         self.save(&session)?;
@@ -85,7 +125,12 @@ impl Client {
         let _lock = self.lock().await?;
         self.reload(&mut slot)?;
         let session = self.current(&mut slot)?;
-        let token = token.unwrap_or_else(|| session.token.access_token.clone());
+        let Some(current) = session.token() else {
+            return Err(Error::NotTokenSession {
+                profile: self.profile(),
+            });
+        };
+        let token = token.unwrap_or_else(|| current.access_token.clone());
         let renewed = self.reissue(session, &token).await?;
         self.save(&renewed)?;
         *slot = Some(renewed.clone());
@@ -97,21 +142,24 @@ impl Client {
     /// reissued first. Returns the session to use.
     pub async fn ensure_fresh(&self) -> Result<Session> {
         let mut slot = self.inner.session.lock().await;
+        self.init_memory_key(&mut slot).await?;
         let session = self.current(&mut slot)?;
-        if self.inner.policy.freshness(&session.token, self.now()) == Freshness::Fresh {
+        if session.freshness(&self.inner.policy, self.now()) == Freshness::Fresh {
             return Ok(session.clone());
         }
         // Due or expired: take the cross-process lock and look again.
         let _lock = self.lock().await?;
         self.reload(&mut slot)?;
         let session = self.current(&mut slot)?;
-        match self.inner.policy.freshness(&session.token, self.now()) {
+        match session.freshness(&self.inner.policy, self.now()) {
             Freshness::Fresh => {
                 tracing::debug!("another process already renewed the token");
                 Ok(session.clone())
             }
             Freshness::Expired => {
-                let expired_at = session.token.expires_at;
+                let expired_at = session
+                    .token()
+                    .map_or(jiff::Timestamp::UNIX_EPOCH, |t| t.expires_at);
                 if let Some(store) = &self.inner.store {
                     store.remove()?;
                 }
@@ -119,7 +167,11 @@ impl Client {
                 Err(Error::SessionExpired { expired_at })
             }
             Freshness::RenewalDue => {
-                let renewed = self.reissue(session, &session.token.access_token).await?;
+                let token = session.token().map(|t| t.access_token.clone());
+                let Some(token) = token else {
+                    return Ok(session.clone());
+                };
+                let renewed = self.reissue(session, &token).await?;
                 self.save(&renewed)?;
                 *slot = Some(renewed.clone());
                 Ok(renewed)
@@ -132,7 +184,7 @@ impl Client {
     pub async fn whoami(&self) -> Result<Me> {
         let session = self.ensure_fresh().await?;
         let me = self
-            .fetch_me(&session.token.access_token, session.account_id)
+            .fetch_me(Auth::from(&session.auth), session.account_id)
             .await?;
         let update = me.clone();
         self.update(move |s| {
@@ -168,9 +220,11 @@ impl Client {
         let call = Call::new(Method::POST, "/auth/token/reissue").json(&body);
         let tokens: TokenResponse = self.inner.http.send(call).await?;
         let now = self.now();
+        let started_at = session.token().map_or(now, |t| t.started_at);
+        let state = self.token_state(&tokens, started_at, now)?;
+        tracing::info!(expires_at = %state.expires_at, "token reissued");
         let mut renewed = session.clone();
-        renewed.token = self.token_state(&tokens, session.token.started_at, now)?;
-        tracing::info!(expires_at = %renewed.token.expires_at, "token reissued");
+        renewed.auth = Credentials::Token(state);
         Ok(renewed)
     }
 
@@ -189,9 +243,9 @@ impl Client {
         Ok(TokenState::new(token, length, started_at, now))
     }
 
-    async fn fetch_me(&self, token: &AccessToken, account: Option<AccountId>) -> Result<Me> {
+    async fn fetch_me(&self, auth: Auth<'_>, account: Option<AccountId>) -> Result<Me> {
         let mut call = Call::new(Method::GET, "/me");
-        call.auth = Auth::Token(token);
+        call.auth = auth;
         call.account = account;
         self.inner.http.send(call).await
     }

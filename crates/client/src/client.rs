@@ -3,14 +3,15 @@
 
 use std::sync::Arc;
 
-use armor_core::{ApiVersion, Clock, ExpiresInUnit, SystemClock};
+use armor_core::{AccountId, ApiVersion, Clock, ExpiresInUnit, SystemClock};
 use reqwest::Method;
+use secrecy::SecretString;
 use tokio::sync::Mutex;
 
 use crate::error::{Error, Result};
 use crate::http::{Auth, Call, Http, RawResponse, Timeouts};
 use crate::server::ServerUrl;
-use crate::session::{RenewalPolicy, Session};
+use crate::session::{ApiKey, RenewalPolicy, Session};
 use crate::store::{DEFAULT_PROFILE, SessionStore};
 
 /// Builds a [`Client`].
@@ -24,6 +25,8 @@ pub struct ClientBuilder {
     timeouts: Timeouts,
     clock: Arc<dyn Clock>,
     replace_session: bool,
+    api_key: Option<ApiKey>,
+    account: Option<AccountId>,
 }
 
 impl Default for ClientBuilder {
@@ -37,6 +40,8 @@ impl Default for ClientBuilder {
             timeouts: Timeouts::default(),
             clock: Arc::new(SystemClock),
             replace_session: false,
+            api_key: None,
+            account: None,
         }
     }
 }
@@ -93,6 +98,20 @@ impl ClientBuilder {
         self
     }
 
+    /// Use an API key (ARMOR-PSK) held only in memory: nothing is read from or written to
+    /// a store. The identity is fetched (`GET /me`) on first use.
+    pub fn api_key(mut self, key_id: &str, secret: SecretString) -> Result<Self> {
+        self.api_key = Some(ApiKey::new(key_id, secret)?);
+        self.store = None;
+        Ok(self)
+    }
+
+    /// The account context of an in-memory API-key session (default: the first account).
+    pub fn account(mut self, id: AccountId) -> Self {
+        self.account = Some(id);
+        self
+    }
+
     /// Validates the settings, reads the stored session (if any) and builds the client.
     ///
     /// A corrupt session file is not an error here (so that `login` can replace it); it is
@@ -128,7 +147,7 @@ impl ClientBuilder {
             (None, Some(s)) => s.api_version,
             (None, None) => ApiVersion::default(),
         };
-        let http = Http::new(server, self.timeouts)?;
+        let http = Http::new(server, self.timeouts, self.clock.clone())?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -138,6 +157,7 @@ impl ClientBuilder {
                 expires_in_unit: self.expires_in_unit,
                 timeouts: self.timeouts,
                 clock: self.clock,
+                memory_key: self.api_key.map(|k| (k, self.account)),
                 session: Mutex::new(stored),
             }),
         })
@@ -160,6 +180,8 @@ pub(crate) struct Inner {
     pub expires_in_unit: ExpiresInUnit,
     pub timeouts: Timeouts,
     pub clock: Arc<dyn Clock>,
+    /// An API key (and account context) given in memory, not stored.
+    pub memory_key: Option<(ApiKey, Option<AccountId>)>,
     /// The session as last seen. Held during renewal, so callers in this process share
     /// one reissue.
     pub session: Mutex<Option<Session>>,
@@ -208,10 +230,25 @@ impl Client {
         self.inner.clock.now()
     }
 
-    /// The session as stored, without checking or renewing it.
+    /// The session as stored, without checking or renewing it. (An in-memory API key's
+    /// session is created on first use, which fetches `GET /me`.)
     pub async fn session(&self) -> Result<Session> {
         let mut slot = self.inner.session.lock().await;
+        self.init_memory_key(&mut slot).await?;
         self.current(&mut slot).cloned()
+    }
+
+    /// Whether the session comes from an in-memory API key rather than the store.
+    pub fn is_memory_key(&self) -> bool {
+        self.inner.memory_key.is_some()
+    }
+
+    /// Creates the session of an in-memory API key, once.
+    pub(crate) async fn init_memory_key(&self, slot: &mut Option<Session>) -> Result<()> {
+        if let (None, Some((key, account))) = (slot.as_ref(), &self.inner.memory_key) {
+            *slot = Some(self.api_key_session(key.clone(), *account).await?);
+        }
+        Ok(())
     }
 
     /// The session in `slot`; if there is none, the store is read again so that a corrupt
@@ -243,7 +280,7 @@ impl Client {
     ) -> Result<RawResponse> {
         let session = self.ensure_fresh().await?;
         let mut call = Call::new(method, path);
-        call.auth = Auth::Token(&session.token.access_token);
+        call.auth = Auth::from(&session.auth);
         call.account = session.account_id;
         call.body = body;
         self.inner.http.send_raw(call).await

@@ -34,6 +34,9 @@ pub enum Error {
     /// A profile name with characters that cannot name a file.
     #[error("invalid profile name {0:?}: use 1-64 letters, digits, '-' or '_'")]
     InvalidProfile(String),
+    /// An API key id or secret that cannot be used.
+    #[error("invalid API key: {0}")]
+    InvalidApiKey(&'static str),
     /// A token given by the user is not a valid token.
     #[error("invalid token")]
     InvalidToken(#[source] TokenFormatError),
@@ -46,6 +49,12 @@ pub enum Error {
         /// The profile.
         profile: String,
     },
+    /// A token operation on a session that uses an API key.
+    #[error("profile {profile:?} uses an API key, which has no token to reissue")]
+    NotTokenSession {
+        /// The profile.
+        profile: String,
+    },
     /// The session expired; it has been removed.
     #[error("the session expired at {expired_at} and was removed; run `armor login`")]
     SessionExpired {
@@ -55,6 +64,15 @@ pub enum Error {
     /// The session file cannot be read as a session.
     #[error("session file {} is corrupt or truncated; run `armor login` to replace it", path.display())]
     CorruptSession {
+        /// The file.
+        path: PathBuf,
+        /// The parse error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The settings file cannot be read as settings.
+    #[error("settings file {} is corrupt; fix or delete it", path.display())]
+    CorruptSettings {
         /// The file.
         path: PathBuf,
         /// The parse error.
@@ -82,7 +100,7 @@ pub enum Error {
         source: reqwest::Error,
     },
     /// The server answered with an error status.
-    #[error("{method} {path} failed with HTTP {status}{}{}{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default(), reference_id.as_deref().map(|r| format!(" (reference id {r})")).unwrap_or_default(), if *status == 401 { "; run `armor login`" } else { "" })]
+    #[error("{method} {path} failed with HTTP {status}{}{}{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default(), reference_id.as_deref().map(|r| format!(" (reference id {r})")).unwrap_or_default(), match (hint, *status) { (Some(h), _) => format!("; {h}"), (None, 401) => "; run `armor login`".into(), _ => String::new() })]
     Api {
         /// The HTTP status.
         status: u16,
@@ -94,6 +112,8 @@ pub enum Error {
         message: Option<String>,
         /// The reference id to quote to Armor support.
         reference_id: Option<String>,
+        /// What to do about it, when that can be told (e.g. a clock that is off).
+        hint: Option<String>,
         /// The raw response body (never contains request secrets).
         body: String,
     },

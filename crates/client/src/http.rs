@@ -1,16 +1,19 @@
 //! The HTTP transport: one shared `reqwest` client, Armor's headers, status and body
 //! handling. Logs method, URL, status and timing at debug level; never headers or bodies.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use armor_core::{AccessToken, AccountId, ErrorBody};
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
+use armor_core::{AccessToken, AccountId, Clock, ErrorBody, psk};
+use jiff::Timestamp;
+use reqwest::header::{ACCEPT, AUTHORIZATION, DATE, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
 use crate::server::ServerUrl;
+use crate::session::{ApiKey, Credentials};
 
 /// Timeouts of the shared HTTP client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +41,16 @@ impl Default for Timeouts {
 pub(crate) enum Auth<'a> {
     None,
     Token(&'a AccessToken),
+    Key(&'a ApiKey),
+}
+
+impl<'a> From<&'a Credentials> for Auth<'a> {
+    fn from(c: &'a Credentials) -> Self {
+        match c {
+            Credentials::Token(t) => Auth::Token(&t.access_token),
+            Credentials::ApiKey(k) => Auth::Key(k),
+        }
+    }
 }
 
 /// One request to send.
@@ -77,6 +90,10 @@ pub struct RawResponse {
     pub status: u16,
     /// The body.
     pub body: Vec<u8>,
+    /// The server's `Date` header, if it sent a valid one.
+    pub date: Option<Timestamp>,
+    /// The local time the response arrived.
+    pub received_at: Timestamp,
 }
 
 /// The shared HTTP client of one server. Cheap to clone; clones share connections.
@@ -84,10 +101,11 @@ pub struct RawResponse {
 pub(crate) struct Http {
     client: reqwest::Client,
     server: ServerUrl,
+    clock: Arc<dyn Clock>,
 }
 
 impl Http {
-    pub fn new(server: ServerUrl, timeouts: Timeouts) -> Result<Self> {
+    pub fn new(server: ServerUrl, timeouts: Timeouts, clock: Arc<dyn Clock>) -> Result<Self> {
         let client = reqwest::Client::builder()
             .user_agent(concat!("armor/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(timeouts.connect)
@@ -99,7 +117,11 @@ impl Http {
                 url: server.to_string(),
                 source,
             })?;
-        Ok(Http { client, server })
+        Ok(Http {
+            client,
+            server,
+            clock,
+        })
     }
 
     pub fn server(&self) -> &ServerUrl {
@@ -116,10 +138,22 @@ impl Http {
         match call.auth {
             Auth::None => {}
             Auth::Token(token) => {
-                let mut value = HeaderValue::from_str(&format!("FH-AUTH {}", token.expose()))
-                    .map_err(|_| Error::InvalidToken(armor_core::TokenFormatError::Whitespace))?;
-                value.set_sensitive(true);
-                req = req.header(AUTHORIZATION, value);
+                req = req.header(
+                    AUTHORIZATION,
+                    sensitive(format!("FH-AUTH {}", token.expose()))?,
+                );
+            }
+            Auth::Key(key) => {
+                let signable = psk::Signable {
+                    key_id: &key.key_id,
+                    method: call.method.as_str(),
+                    path: call.path.split('?').next().unwrap_or(call.path),
+                    nonce: &random_nonce(),
+                    timestamp: self.clock.now().as_second(),
+                    body: call.body.as_deref().unwrap_or_default(),
+                };
+                let value = psk::authorization(key.secret.expose(), &signable);
+                req = req.header(AUTHORIZATION, sensitive(value)?);
             }
         }
         if let Some(id) = call.account {
@@ -140,6 +174,11 @@ impl Http {
         };
         let resp = req.send().await.map_err(unreachable)?;
         let status = resp.status();
+        let date = resp
+            .headers()
+            .get(DATE)
+            .and_then(|d| d.to_str().ok())
+            .and_then(parse_http_date);
         let body = resp.bytes().await.map_err(unreachable)?.to_vec();
         tracing::debug!(
             method = %call.method,
@@ -152,6 +191,8 @@ impl Http {
         Ok(RawResponse {
             status: status.as_u16(),
             body,
+            date,
+            received_at: self.clock.now(),
         })
     }
 
@@ -164,6 +205,52 @@ impl Http {
         check_status(&method, &path, &raw)?;
         decode(&method, &path, &raw.body)
     }
+}
+
+fn sensitive(value: String) -> Result<HeaderValue> {
+    let mut v = HeaderValue::from_str(&value)
+        .map_err(|_| Error::InvalidApiKey("it cannot go into an HTTP header"))?;
+    v.set_sensitive(true);
+    Ok(v)
+}
+
+/// A fresh nonce: 32 random lowercase hex characters (no colon, well under 128).
+fn random_nonce() -> String {
+    let mut buf = [0u8; 16];
+    // Without OS randomness, fall back to the time: still unique per request here.
+    if getrandom::fill(&mut buf).is_err() {
+        buf = Timestamp::now().as_nanosecond().to_le_bytes();
+    }
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Parses an HTTP `Date` header (`Sun, 06 Nov 1994 08:49:37 GMT`).
+fn parse_http_date(s: &str) -> Option<Timestamp> {
+    jiff::fmt::rfc2822::parse(s).ok().map(|z| z.timestamp())
+}
+
+/// A hint for a rejected timestamp: how far the local clock is from the server's.
+fn clock_hint(message: Option<&str>, raw: &RawResponse) -> Option<String> {
+    let about_time = message.is_some_and(|m| {
+        let m = m.to_ascii_lowercase();
+        m.contains("timestamp") || m.contains("clock")
+    });
+    if raw.status != 401 || !about_time {
+        return None;
+    }
+    Some(match raw.date {
+        Some(server) => {
+            let skew = raw.received_at.as_second() - server.as_second();
+            let side = if skew >= 0 { "ahead of" } else { "behind" };
+            format!(
+                "the local clock looks {} s {side} the server's; ARMOR-PSK needs it within 5 minutes",
+                skew.abs()
+            )
+        }
+        None => {
+            "the local clock looks off; ARMOR-PSK needs it within 5 minutes of the server's".into()
+        }
+    })
 }
 
 /// Turns an error status into [`Error::Api`], keeping the status even when the body is
@@ -187,6 +274,7 @@ pub(crate) fn check_status(method: &str, path: &str, raw: &RawResponse) -> Resul
         status: raw.status,
         method: method.to_owned(),
         path: path.to_owned(),
+        hint: clock_hint(message.as_deref(), raw),
         message,
         reference_id: parsed.and_then(|b| b.reference_id),
         body: text.into_owned(),

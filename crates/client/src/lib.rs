@@ -18,6 +18,9 @@
 //! # Ok(()) }
 //! ```
 //!
+//! API keys (ARMOR-PSK) sign every request instead ([`Client::login_api_key`], or
+//! [`ClientBuilder::api_key`] for a key held only in memory); nothing is renewed.
+//!
 //! Plain `http://` is accepted only for loopback hosts (the emulator); anything else must
 //! be https and is refused before a byte is sent.
 
@@ -27,6 +30,7 @@ mod error;
 mod http;
 mod server;
 mod session;
+mod settings;
 mod store;
 
 pub use armor_core as core;
@@ -35,5 +39,9 @@ pub use error::{Error, Result};
 pub use http::{RawResponse, Timeouts};
 pub use reqwest::Method;
 pub use server::ServerUrl;
-pub use session::{FORMAT as SESSION_FORMAT, Freshness, RenewalPolicy, Session, TokenState};
+pub use session::{
+    ApiKey, ApiSecret, Credentials, FORMAT as SESSION_FORMAT, Freshness, RenewalPolicy, Session,
+    TokenState,
+};
+pub use settings::Settings;
 pub use store::{DEFAULT_PROFILE, SessionStore, StoreLock, default_config_dir, validate_profile};

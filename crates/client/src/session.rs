@@ -3,9 +3,12 @@
 
 use std::time::Duration;
 
+use std::fmt;
+
 use armor_core::{AccessToken, Account, AccountId, ApiVersion, Me, User};
 use jiff::{SignedDuration, Timestamp};
-use serde::{Deserialize, Serialize};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -15,7 +18,7 @@ pub const FORMAT: u32 = 1;
 
 /// A signed-in Armor session, as kept in memory and in the session file.
 ///
-/// `Debug` never shows the token.
+/// `Debug` never shows the token or the API key secret.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Session {
@@ -25,8 +28,8 @@ pub struct Session {
     pub server: String,
     /// The API version.
     pub api_version: ApiVersion,
-    /// The access token and its lifetime.
-    pub token: TokenState,
+    /// How requests authenticate: an FH-AUTH token, or an API key.
+    pub auth: Credentials,
     /// The signed-in user.
     pub user: User,
     /// The user's accounts.
@@ -43,6 +46,97 @@ pub struct Session {
     pub features: Vec<Value>,
     /// The account context sent as `X-Account-Context`.
     pub account_id: Option<AccountId>,
+}
+
+/// How a session authenticates its requests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Credentials {
+    /// An FH-AUTH access token, reissued before it expires.
+    Token(TokenState),
+    /// An ARMOR-PSK API key: every request is signed; nothing expires.
+    ApiKey(ApiKey),
+}
+
+impl Credentials {
+    /// `token` or `api_key`, as in the session file and `armor status`.
+    pub fn mode(&self) -> &'static str {
+        match self {
+            Credentials::Token(_) => "token",
+            Credentials::ApiKey(_) => "api_key",
+        }
+    }
+}
+
+/// An API key (ARMOR-PSK). `Debug` never shows the secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ApiKey {
+    /// The key id (a UUID in Armor's portal).
+    pub key_id: String,
+    /// The secret key.
+    pub secret: ApiSecret,
+    /// When the key was stored (login), if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stored_at: Option<Timestamp>,
+}
+
+impl ApiKey {
+    /// A key from its id and secret. Both must be non-empty; the id has no colon.
+    pub fn new(key_id: &str, secret: SecretString) -> Result<Self> {
+        if key_id.is_empty()
+            || key_id.contains(':')
+            || key_id.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(Error::InvalidApiKey(
+                "the key id must be non-empty, without colons or white space",
+            ));
+        }
+        if secret.expose_secret().is_empty() {
+            return Err(Error::InvalidApiKey("the secret is empty"));
+        }
+        Ok(ApiKey {
+            key_id: key_id.to_owned(),
+            secret: ApiSecret(secret),
+            stored_at: None,
+        })
+    }
+}
+
+/// An API key secret: redacted in `Debug`, written only to the session file.
+#[derive(Clone)]
+pub struct ApiSecret(SecretString);
+
+impl ApiSecret {
+    /// The secret itself, for signing.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for ApiSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiSecret(<redacted>)")
+    }
+}
+
+impl PartialEq for ApiSecret {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+impl Serialize for ApiSecret {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.expose())
+    }
+}
+
+impl<'de> Deserialize<'de> for ApiSecret {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        SecretString::deserialize(d).map(ApiSecret)
+    }
 }
 
 /// An FH-AUTH token and its lifetime.
@@ -86,12 +180,12 @@ impl TokenState {
 
 impl Session {
     /// A new session from a login: `me` is the `/me` response.
-    pub fn new(server: String, api_version: ApiVersion, token: TokenState, me: Me) -> Self {
+    pub fn new(server: String, api_version: ApiVersion, auth: Credentials, me: Me) -> Self {
         let mut s = Session {
             format: FORMAT,
             server,
             api_version,
-            token,
+            auth,
             user: me.user.clone(),
             accounts: Vec::new(),
             departments: Vec::new(),
@@ -113,6 +207,20 @@ impl Session {
         self.features = me.features;
         let keep = self.account_id.filter(|id| self.has_account(*id));
         self.account_id = keep.or_else(|| self.accounts.first().map(|a| a.id));
+    }
+
+    /// The FH-AUTH token state, unless the session uses an API key.
+    pub fn token(&self) -> Option<&TokenState> {
+        match &self.auth {
+            Credentials::Token(t) => Some(t),
+            Credentials::ApiKey(_) => None,
+        }
+    }
+
+    /// Where the session stands: API-key sessions are always fresh.
+    pub fn freshness(&self, policy: &RenewalPolicy, now: Timestamp) -> Freshness {
+        self.token()
+            .map_or(Freshness::Fresh, |t| policy.freshness(t, now))
     }
 
     /// Whether `id` is one of the session's accounts.
@@ -253,7 +361,12 @@ mod tests {
             User::new("a@b.c", "A", "B", 1),
             vec![Account::new(5, "five"), Account::new(6, "six")],
         );
-        let mut s = Session::new("https://x".into(), ApiVersion::V1_0, token(0, 900), me);
+        let mut s = Session::new(
+            "https://x".into(),
+            ApiVersion::V1_0,
+            Credentials::Token(token(0, 900)),
+            me,
+        );
         assert_eq!(s.account_id, Some(AccountId(5)));
         s.set_account(AccountId(6)).unwrap();
         let err = s.set_account(AccountId(7)).unwrap_err().to_string();
@@ -264,7 +377,26 @@ mod tests {
     #[test]
     fn debug_hides_the_token() {
         let me = Me::new(User::new("a@b.c", "A", "B", 1), vec![]);
-        let s = Session::new("https://x".into(), ApiVersion::V1_0, token(0, 900), me);
+        let s = Session::new(
+            "https://x".into(),
+            ApiVersion::V1_0,
+            Credentials::Token(token(0, 900)),
+            me.clone(),
+        );
         assert!(!format!("{s:?}").contains("2261bac2"));
+        let key = ApiKey::new("key-1", SecretString::from("s3cr3t-value")).unwrap();
+        let s = Session::new(
+            "https://x".into(),
+            ApiVersion::V1_0,
+            Credentials::ApiKey(key),
+            me,
+        );
+        assert!(!format!("{s:?}").contains("s3cr3t-value"));
+        let json = serde_json::to_string(&s).unwrap();
+        assert!(
+            json.contains(r#""mode":"api_key""#) && json.contains("s3cr3t-value"),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<Session>(&json).unwrap(), s);
     }
 }

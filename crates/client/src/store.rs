@@ -140,6 +140,24 @@ impl SessionStore {
         }
     }
 
+    /// The names of the profiles with a stored session under `config_dir`, sorted.
+    pub fn list(config_dir: &Path) -> Result<Vec<String>> {
+        let dir = config_dir.join("sessions");
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io("list", dir, e)),
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter_map(|n| n.strip_suffix(".json").map(str::to_owned))
+            .filter(|n| validate_profile(n).is_ok())
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
     /// Takes the profile's exclusive advisory lock, waiting for other processes.
     pub async fn lock(&self) -> Result<StoreLock> {
         ensure_private_dir(&self.config_dir)?;
@@ -164,7 +182,7 @@ fn open_private(path: &Path) -> io::Result<File> {
 }
 
 /// Creates `dir` (mode 0700) if missing. An existing directory is left as the user set it.
-fn ensure_private_dir(dir: &Path) -> Result<()> {
+pub(crate) fn ensure_private_dir(dir: &Path) -> Result<()> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]

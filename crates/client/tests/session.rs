@@ -81,13 +81,13 @@ async fn login_stores_a_session_with_the_first_account() {
     assert_eq!(s.account_id, Some(AccountId(1000)));
     assert!(s.accounts.len() >= 3);
     assert_eq!(
-        s.token.length(),
+        s.token().unwrap().length(),
         Duration::from_secs(900),
         "15 minutes read by the auto rule"
     );
-    assert_eq!(s.token.started_at, env.clock.now());
+    assert_eq!(s.token().unwrap().started_at, env.clock.now());
     assert_eq!(
-        s.token.expires_at.as_second(),
+        s.token().unwrap().expires_at.as_second(),
         env.clock.now().as_second() + 900
     );
     assert!(!s.departments.is_empty() && s.permissions.is_object() && !s.features.is_empty());
@@ -148,11 +148,17 @@ async fn reissue_updates_token_and_expiry_but_keeps_the_start() {
     let before = c.session().await.unwrap();
     env.clock.advance(Duration::from_secs(120));
     let after = c.reissue_token(None).await.unwrap();
-    assert_ne!(after.token.access_token, before.token.access_token);
-    assert_eq!(after.token.started_at, before.token.started_at);
+    assert_ne!(
+        after.token().unwrap().access_token,
+        before.token().unwrap().access_token
+    );
     assert_eq!(
-        after.token.expires_at.as_second(),
-        before.token.expires_at.as_second() + 120
+        after.token().unwrap().started_at,
+        before.token().unwrap().started_at
+    );
+    assert_eq!(
+        after.token().unwrap().expires_at.as_second(),
+        before.token().unwrap().expires_at.as_second() + 120
     );
     assert_eq!(env.reissues(), (1, 0));
     assert_eq!(env.client().session().await.unwrap(), after, "persisted");
@@ -193,12 +199,22 @@ async fn fresh_sessions_are_not_renewed() {
 async fn a_call_after_a_third_of_the_lifetime_reissues_once() {
     let env = Env::new().await;
     let c = env.login().await;
-    let old = c.session().await.unwrap().token.access_token;
+    let old = c
+        .session()
+        .await
+        .unwrap()
+        .token()
+        .unwrap()
+        .access_token
+        .clone();
     env.clock.advance(Duration::from_secs(301));
     c.whoami().await.unwrap();
     c.whoami().await.unwrap();
     assert_eq!(env.reissues(), (1, 0));
-    assert_ne!(c.session().await.unwrap().token.access_token, old);
+    assert_ne!(
+        c.session().await.unwrap().token().unwrap().access_token,
+        old
+    );
 }
 
 #[tokio::test]
@@ -209,7 +225,11 @@ async fn concurrent_callers_in_one_process_share_one_reissue() {
     let calls: Vec<_> = (0..12)
         .map(|_| {
             let c = c.clone();
-            tokio::spawn(async move { c.ensure_fresh().await.map(|s| s.token.access_token) })
+            tokio::spawn(async move {
+                c.ensure_fresh()
+                    .await
+                    .map(|s| s.token().unwrap().access_token.clone())
+            })
         })
         .collect();
     let mut tokens = Vec::new();
@@ -241,7 +261,7 @@ async fn separate_clients_of_one_profile_reissue_once() {
 async fn an_expired_session_is_removed_with_its_expiry_time() {
     let env = Env::new().await;
     let c = env.login().await;
-    let expires_at = c.session().await.unwrap().token.expires_at;
+    let expires_at = c.session().await.unwrap().token().unwrap().expires_at;
     env.clock.advance(Duration::from_secs(900));
     let err = c.whoami().await.unwrap_err();
     match &err {

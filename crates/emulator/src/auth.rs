@@ -1,20 +1,25 @@
-//! FH-AUTH endpoints: `/auth/authorize`, `/auth/token`, `/auth/token/reissue`, and the
-//! extractor that authenticates `Authorization: FH-AUTH <token>` requests.
+//! FH-AUTH endpoints (`/auth/authorize`, `/auth/token`, `/auth/token/reissue`) and the
+//! middleware that authenticates every other request, by FH-AUTH token or ARMOR-PSK
+//! signature, and checks its account context.
 
 use std::sync::Arc;
 
-use armor_core::AccountId;
 use armor_core::auth::{
     AuthorizeRequest, AuthorizeResponse, GRANT_AUTHORIZATION_CODE, ReissueRequest, TokenRequest,
     TokenResponse,
 };
+use armor_core::{AccountId, psk};
 use axum::Json;
-use axum::extract::{FromRequestParts, State};
+use axum::body::{Body, to_bytes};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{ApiError, JsonBody};
+use crate::server::MAX_BODY;
 use crate::state::{AppState, Issued, LoginRefused};
 
 /// `POST /auth/authorize`.
@@ -80,49 +85,133 @@ fn token_response(state: &AppState, issued: Issued) -> TokenResponse {
     )
 }
 
-/// An authenticated caller: the user of a valid FH-AUTH token, and the account context
-/// the request named (checked against the user's accounts).
-#[derive(Debug)]
+/// An authenticated caller, set by [`authenticate`]: the account context it named
+/// (already checked against the user's accounts).
+#[derive(Debug, Clone)]
 pub struct Caller {
     pub account: Option<AccountId>,
 }
 
-impl FromRequestParts<Arc<AppState>> for Caller {
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &Arc<AppState>,
-    ) -> Result<Self, Self::Rejection> {
-        let token = fh_auth_token(&parts.headers)?;
-        state
-            .authenticate(token)
-            .ok_or_else(|| ApiError::unauthorized("The token is invalid or expired"))?;
-        let account = account_context(&parts.headers)?;
-        if let Some(id) = account.filter(|id| !state.tenant.has_account(*id)) {
-            return Err(ApiError::forbidden(format!(
-                "The user has no access to account {id}"
-            )));
-        }
-        Ok(Caller { account })
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .ok_or_else(|| ApiError::unauthorized("Authorization header missing"))
     }
 }
 
-fn fh_auth_token(headers: &HeaderMap) -> Result<&str, ApiError> {
-    let value = headers
+/// Middleware of every protected route: authenticates, checks the account context, and
+/// hands a [`Caller`] to the handler.
+pub async fn authenticate(
+    State(state): State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    match check(&state, req).await {
+        Ok(req) => next.run(req).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn check(state: &AppState, req: Request) -> Result<Request, ApiError> {
+    let value = req
+        .headers()
         .get(header::AUTHORIZATION)
         .ok_or_else(|| ApiError::unauthorized("Authorization header missing"))?
         .to_str()
-        .map_err(|_| ApiError::unauthorized("Authorization header is not text"))?;
-    let (scheme, token) = value
-        .split_once(' ')
-        .ok_or_else(|| ApiError::unauthorized("Authorization header is not `FH-AUTH <token>`"))?;
-    if scheme != "FH-AUTH" || token.is_empty() {
+        .map_err(|_| ApiError::unauthorized("Authorization header is not text"))?
+        .to_owned();
+    let mut req = if let Some(token) = value.strip_prefix("FH-AUTH ") {
+        state
+            .authenticate(token)
+            .ok_or_else(|| ApiError::unauthorized("The token is invalid or expired"))?;
+        req
+    } else if value.starts_with(psk::SCHEME) {
+        verify_psk(state, &value, req).await?
+    } else {
         return Err(ApiError::unauthorized(
-            "Authorization header is not `FH-AUTH <token>`",
+            "Authorization must be `FH-AUTH <token>` or `ARMOR-PSK ...`",
+        ));
+    };
+    let account = account_context(req.headers())?;
+    if let Some(id) = account.filter(|id| !state.tenant.has_account(*id)) {
+        return Err(ApiError::forbidden(format!(
+            "The user has no access to account {id}"
+        )));
+    }
+    req.extensions_mut().insert(Caller { account });
+    Ok(req)
+}
+
+/// Verifies an ARMOR-PSK request: header shape, key, timestamp window, signature over
+/// the raw body, nonce replay, and the endpoints API keys may not use.
+async fn verify_psk(state: &AppState, value: &str, req: Request) -> Result<Request, ApiError> {
+    let unauthorized = |code, text| ApiError::psk(StatusCode::UNAUTHORIZED, code, text);
+    let h = psk::parse_header(value).ok_or_else(|| {
+        unauthorized(
+            "invalid_authorization",
+            "Authorization is not `ARMOR-PSK id:signature:nonce:timestamp`",
+        )
+    })?;
+    if h.key_id != state.config.demo_api_key_id {
+        return Err(unauthorized("invalid_key", "Unknown API key"));
+    }
+    let now = state.config.clock.now().as_second();
+    if (now - h.timestamp).abs() > psk::MAX_SKEW_SECS {
+        return Err(unauthorized(
+            "invalid_timestamp",
+            "Request timestamp is more than 5 minutes from the server time",
         ));
     }
-    Ok(token)
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, MAX_BODY).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "The request body is over 1 MiB",
+        )
+    })?;
+    let signable = psk::Signable {
+        key_id: h.key_id,
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        nonce: h.nonce,
+        timestamp: h.timestamp,
+        body: &bytes,
+    };
+    if !psk::verify(&state.config.demo_api_key_secret, &signable, h.signature) {
+        return Err(unauthorized(
+            "invalid_signature",
+            "Signature does not match key",
+        ));
+    }
+    if !state.fresh_nonce(h.key_id, h.nonce) {
+        return Err(unauthorized("nonce_reused", "The nonce was already used"));
+    }
+    if restricted_for_keys(parts.uri.path()) {
+        return Err(ApiError::psk(
+            StatusCode::FORBIDDEN,
+            "psk_not_allowed",
+            "This endpoint cannot be used with ARMOR-PSK authentication",
+        ));
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// The contract's endpoints that API keys may not call: key management, password
+/// management, user security.
+fn restricted_for_keys(path: &str) -> bool {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["users", _, "keys", ..] => true,
+        ["users", "resetpassword" | "setpassword", ..] => true,
+        ["usersecurity", ..] => true,
+        _ => false,
+    }
 }
 
 fn account_context(headers: &HeaderMap) -> Result<Option<AccountId>, ApiError> {
@@ -135,4 +224,24 @@ fn account_context(headers: &HeaderMap) -> Result<Option<AccountId>, ApiError> {
             "X-Account-Context must be an account id, got {text:?}"
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restricted_paths() {
+        for p in [
+            "/users/4922/keys",
+            "/users/1/keys/abc",
+            "/users/resetpassword",
+            "/usersecurity/challengephrase",
+        ] {
+            assert!(restricted_for_keys(p), "{p}");
+        }
+        for p in ["/users", "/users/4922", "/me", "/vms/1", "/userskeys"] {
+            assert!(!restricted_for_keys(p), "{p}");
+        }
+    }
 }

@@ -31,6 +31,10 @@ pub struct EmulatorConfig {
     pub demo_username: String,
     /// The demo user's password.
     pub demo_password: String,
+    /// The demo API key's id (ARMOR-PSK).
+    pub demo_api_key_id: String,
+    /// The demo API key's secret.
+    pub demo_api_key_secret: String,
     /// Keep a token valid after it was reissued (the default invalidates it).
     pub keep_old_tokens: bool,
     /// Failed logins per username within a minute before `/auth/authorize` answers 429.
@@ -44,6 +48,10 @@ impl EmulatorConfig {
     pub const DEMO_USERNAME: &'static str = "demo@armor.example";
     /// The default demo password.
     pub const DEMO_PASSWORD: &'static str = "demo-password";
+    /// The default demo API key id.
+    pub const DEMO_API_KEY_ID: &'static str = "6f1f7c0e-3b8d-4c51-9a0e-2d5b8c1e4a70";
+    /// The default demo API key secret.
+    pub const DEMO_API_KEY_SECRET: &'static str = "demo-api-key-secret";
 
     /// Checks that the settings can be served as asked.
     pub fn validate(&self) -> Result<(), ConfigError> {
@@ -59,6 +67,14 @@ impl EmulatorConfig {
         }
         if self.demo_username.trim().is_empty() || self.demo_password.is_empty() {
             return Err(ConfigError::DemoCredentials);
+        }
+        let id = &self.demo_api_key_id;
+        if id.is_empty()
+            || id.contains(':')
+            || id.contains(char::is_whitespace)
+            || self.demo_api_key_secret.is_empty()
+        {
+            return Err(ConfigError::DemoApiKey);
         }
         Ok(())
     }
@@ -90,6 +106,8 @@ impl Default for EmulatorConfig {
             expires_in_unit: TokenUnit::Minutes,
             demo_username: Self::DEMO_USERNAME.into(),
             demo_password: Self::DEMO_PASSWORD.into(),
+            demo_api_key_id: Self::DEMO_API_KEY_ID.into(),
+            demo_api_key_secret: Self::DEMO_API_KEY_SECRET.into(),
             keep_old_tokens: false,
             max_failed_logins: 5,
             clock: Arc::new(SystemClock),
@@ -115,6 +133,11 @@ pub enum ConfigError {
     /// Empty demo username or password.
     #[error("the demo username and password must not be empty")]
     DemoCredentials,
+    /// An unusable demo API key.
+    #[error(
+        "the demo API key id must be non-empty without colons or spaces, and its secret non-empty"
+    )]
+    DemoApiKey,
 }
 
 #[cfg(test)]

@@ -24,6 +24,16 @@ impl ApiError {
         }
     }
 
+    /// An ARMOR-PSK rejection: the contract's body carries `Message` too.
+    pub fn psk(status: StatusCode, code: &str, description: &str) -> Self {
+        let mut body = ErrorBody::auth(status.as_u16(), code, description);
+        body.message = Some(description.to_owned());
+        ApiError {
+            status,
+            body: Box::new(body),
+        }
+    }
+
     pub fn bad_request(description: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalid_request", description)
     }

@@ -20,3 +20,23 @@ pub async fn accounts(State(state): State<Arc<AppState>>, caller: Caller) -> Jso
     tracing::debug!(account = ?caller.account, "GET /accounts");
     Json(state.tenant.accounts())
 }
+
+/// `GET /users/{id}/keys`: the user's API keys (never their secrets). Restricted for
+/// API keys themselves.
+pub async fn user_keys(
+    State(state): State<Arc<AppState>>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    _caller: Caller,
+) -> Result<Json<serde_json::Value>, crate::error::ApiError> {
+    let user_id = state.tenant.user.links.as_ref().and_then(|l| l.user_id);
+    if id.parse::<u32>().ok() != user_id {
+        return Err(crate::error::ApiError::not_found(format!("No user {id}")));
+    }
+    Ok(Json(serde_json::json!([{
+        "id": state.config.demo_api_key_id,
+        "name": "Demo key",
+        "createdDate": "2026-01-05T00:00:00+00:00",
+        "lastUsed": null,
+        "keyStatus": "True"
+    }])))
+}

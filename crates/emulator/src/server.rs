@@ -21,12 +21,19 @@ use crate::{auth, identity};
 pub const MAX_BODY: usize = 1024 * 1024;
 
 fn router(state: Arc<AppState>) -> Router {
+    let protected = Router::new()
+        .route("/me", get(identity::me))
+        .route("/accounts", get(identity::accounts))
+        .route("/users/{id}/keys", get(identity::user_keys))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ));
     Router::new()
         .route("/auth/authorize", post(auth::authorize))
         .route("/auth/token", post(auth::token))
         .route("/auth/token/reissue", post(auth::reissue))
-        .route("/me", get(identity::me))
-        .route("/accounts", get(identity::accounts))
+        .merge(protected)
         .route("/_emulator/stats", get(stats_handler))
         .method_not_allowed_fallback(error::method_not_allowed)
         .route_layer(middleware::from_fn_with_state(state.clone(), stats::count))

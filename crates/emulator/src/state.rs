@@ -24,6 +24,8 @@ struct Inner {
     codes: HashMap<String, Grant>,
     tokens: HashMap<String, Grant>,
     failures: HashMap<String, VecDeque<Timestamp>>,
+    /// ARMOR-PSK nonces seen (key id + nonce), with when they were seen.
+    nonces: HashMap<String, Timestamp>,
 }
 
 /// Who a code or token belongs to, and until when it is valid.
@@ -124,6 +126,20 @@ impl AppState {
             inner.tokens.remove(token);
         }
         Some(self.issue(&mut inner, grant.username))
+    }
+
+    /// Records an ARMOR-PSK nonce; `false` if it was seen within the replay window.
+    pub fn fresh_nonce(&self, key_id: &str, nonce: &str) -> bool {
+        let now = self.now();
+        let window = SignedDuration::from_secs(2 * armor_core::psk::MAX_SKEW_SECS);
+        let mut inner = self.lock();
+        inner
+            .nonces
+            .retain(|_, seen| now.duration_since(*seen) < window);
+        inner
+            .nonces
+            .insert(format!("{key_id}:{nonce}"), now)
+            .is_none()
     }
 
     /// The user a valid token belongs to.

@@ -22,6 +22,7 @@ pub async fn run(format: Format, out: &mut dyn Write) -> Result<()> {
         api_version: None,
         expires_in_unit: ExpiresInUnit::Auto,
         format,
+        env_key: None,
     };
     let user = EmulatorConfig::DEMO_USERNAME;
     writeln!(
@@ -41,7 +42,7 @@ pub async fn run(format: Format, out: &mut dyn Write) -> Result<()> {
             emulator.url()
         ),
     )?;
-    let creds = session::Credentials {
+    let creds = session::PasswordLogin {
         username: user.into(),
         password: SecretString::from(EmulatorConfig::DEMO_PASSWORD),
     };

@@ -19,6 +19,8 @@ pub async fn run(args: EmulatorArgs, out: &mut dyn Write) -> Result<()> {
         },
         demo_username: args.demo_username,
         demo_password: args.demo_password,
+        demo_api_key_id: args.demo_api_key_id,
+        demo_api_key_secret: args.demo_api_key_secret,
         keep_old_tokens: args.keep_old_tokens,
         max_failed_logins: args.max_failed_logins,
         ..EmulatorConfig::default()
@@ -32,6 +34,8 @@ pub async fn run(args: EmulatorArgs, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "{}", emulator.url())?;
     writeln!(out, "demo username: {}", c.demo_username)?;
     writeln!(out, "demo password: {}", c.demo_password)?;
+    writeln!(out, "demo API key id: {}", c.demo_api_key_id)?;
+    writeln!(out, "demo API key secret: {}", c.demo_api_key_secret)?;
     writeln!(
         out,
         "token ttl: {} s (expires_in in {}), code ttl: {} s",

@@ -3,6 +3,7 @@
 mod account;
 mod demo;
 mod emulator;
+mod profile;
 mod session;
 mod token;
 
@@ -11,7 +12,7 @@ use std::io::Write;
 use anyhow::Result;
 use clap::CommandFactory;
 
-use crate::args::{AccountCommand, Cli, Command, TokenCommand};
+use crate::args::{AccountCommand, Cli, Command, ProfileCommand, TokenCommand};
 use crate::context::Context;
 
 /// Runs the parsed command line.
@@ -42,6 +43,8 @@ pub async fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Token(TokenCommand::Print) => token::print(&ctx, out).await,
         Command::Account(AccountCommand::List) => account::list(&ctx, out).await,
         Command::Account(AccountCommand::Context { id }) => account::context(&ctx, id, out).await,
+        Command::Profile(ProfileCommand::List) => profile::list(&ctx, out),
+        Command::Profile(ProfileCommand::Use { name }) => profile::use_profile(&ctx, &name, out),
         Command::Emulator(_) | Command::Demo | Command::Completions { .. } => Ok(()),
     }
 }

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::{Result, bail};
 use armor_client::core::AccountId;
-use armor_client::{Client, Freshness, Session};
+use armor_client::{Client, Credentials, Freshness, Session};
 use jiff::{Timestamp, Unit};
 use secrecy::SecretString;
 use serde::Serialize;
@@ -15,7 +15,7 @@ use crate::output::{self, human_duration, or_dash};
 use crate::prompt;
 
 /// Where the credentials of a login come from, already resolved.
-pub struct Credentials {
+pub struct PasswordLogin {
     pub username: String,
     pub password: SecretString,
 }
@@ -30,7 +30,7 @@ pub async fn login(ctx: &Context, args: LoginArgs, out: &mut dyn Write) -> Resul
     login_with(ctx, creds, account, out).await
 }
 
-fn credentials(args: &LoginArgs) -> Result<Credentials> {
+fn credentials(args: &LoginArgs) -> Result<PasswordLogin> {
     let interactive = prompt::interactive();
     let username = match args.username.clone().filter(|u| !u.trim().is_empty()) {
         Some(u) => u,
@@ -54,12 +54,12 @@ fn credentials(args: &LoginArgs) -> Result<Credentials> {
             "no password: use --password-stdin or set ARMOR_PASSWORD (there is no terminal to prompt on)"
         );
     };
-    Ok(Credentials { username, password })
+    Ok(PasswordLogin { username, password })
 }
 
 pub async fn login_with(
     ctx: &Context,
-    creds: Credentials,
+    creds: PasswordLogin,
     account: Option<AccountId>,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -74,28 +74,45 @@ pub async fn login_with(
     let session = client
         .login(&creds.username, creds.password, account)
         .await?;
-    let view = StatusView::new(ctx, &client, &session);
+    print_login(ctx, &client, &session, out)
+}
+
+fn print_login(
+    ctx: &Context,
+    client: &Client,
+    session: &Session,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let view = StatusView::new(ctx, client, session);
     match ctx.format {
         Format::Json => output::json(out, &view),
         Format::Table => {
+            let with = view
+                .key_id
+                .as_ref()
+                .map(|k| format!(" with API key {k}"))
+                .unwrap_or_default();
             writeln!(
                 out,
-                "Logged in to {} as {} (profile {}).",
+                "Logged in to {} as {}{with} (profile {}).",
                 view.server, view.username, view.profile
             )?;
-            writeln!(out, "Account context: {}", account_label(&session))?;
-            writeln!(
-                out,
-                "Session expires at {} (in {}).",
-                view.expires_at,
-                human_duration(view.seconds_remaining)
-            )?;
+            writeln!(out, "Account context: {}", account_label(session))?;
+            match (&view.expires_at, view.seconds_remaining) {
+                (Some(at), Some(left)) => writeln!(
+                    out,
+                    "Session expires at {at} (in {}).",
+                    human_duration(left)
+                )?,
+                _ => writeln!(out, "API keys do not expire; every request is signed.")?,
+            }
             Ok(())
         }
     }
 }
 
 pub async fn logout(ctx: &Context, args: LogoutArgs, out: &mut dyn Write) -> Result<()> {
+    ctx.require_stored("log out")?;
     let client = ctx.client()?;
     let session = client.session().await?;
     let what = format!(
@@ -140,10 +157,15 @@ pub async fn status(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     match ctx.format {
         Format::Json => output::json(out, &view)?,
         Format::Table => {
-            let remaining = if view.seconds_remaining > 0 {
-                human_duration(view.seconds_remaining)
-            } else {
-                "none".into()
+            let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+            let remaining = match view.seconds_remaining {
+                Some(s) if s > 0 => human_duration(s),
+                Some(_) => "none".into(),
+                None => "does not expire".into(),
+            };
+            let mode = match &view.key_id {
+                Some(k) => format!("API key {k} (ARMOR-PSK)"),
+                None => "token (FH-AUTH)".into(),
             };
             output::fields(
                 out,
@@ -151,15 +173,15 @@ pub async fn status(ctx: &Context, out: &mut dyn Write) -> Result<()> {
                     ("Profile", view.profile.clone()),
                     ("Server", view.server.clone()),
                     ("API version", view.api_version.clone()),
-                    ("Auth mode", view.mode.into()),
+                    ("Auth mode", mode),
                     ("User", view.username.clone()),
                     ("Account", account_label(&session)),
-                    ("Started", view.started_at.clone()),
-                    ("Expires", view.expires_at.clone()),
+                    ("Started", dash(&view.started_at)),
+                    ("Expires", dash(&view.expires_at)),
                     ("Remaining", remaining),
-                    ("Renew after", view.renew_after.clone()),
+                    ("Renew after", dash(&view.renew_after)),
                     ("State", view.state.replace('_', " ")),
-                    ("Session file", view.session_file.clone()),
+                    ("Session file", dash(&view.session_file)),
                 ],
             )?;
         }
@@ -167,62 +189,78 @@ pub async fn status(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     if view.state == "expired" {
         bail!(
             "the session expired at {}; run `armor login`",
-            view.expires_at
+            dash_opt(&view.expires_at)
         );
     }
     Ok(())
 }
 
+fn dash_opt(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or("-")
+}
+
 /// `armor status --output json`: stable snake_case fields, documented in the README.
+/// Token fields are `null` for API-key sessions.
 #[derive(Debug, Serialize)]
 pub struct StatusView {
     pub profile: String,
     pub server: String,
     pub api_version: String,
     pub mode: &'static str,
+    pub key_id: Option<String>,
     pub username: String,
     pub account_id: Option<u32>,
     pub account_name: Option<String>,
-    pub started_at: String,
-    pub expires_at: String,
-    pub seconds_remaining: i64,
-    pub renew_after: String,
+    pub started_at: Option<String>,
+    pub expires_at: Option<String>,
+    pub seconds_remaining: Option<i64>,
+    pub renew_after: Option<String>,
     pub state: String,
-    pub session_file: String,
+    pub session_file: Option<String>,
 }
 
 impl StatusView {
     pub fn new(ctx: &Context, client: &Client, s: &Session) -> Self {
         let now = Timestamp::now();
         let policy = client.renewal_policy();
-        let state = match policy.freshness(&s.token, now) {
+        let state = match s.freshness(&policy, now) {
             Freshness::Fresh => "active",
             Freshness::RenewalDue => "renewal_due",
             Freshness::Expired => "expired",
         };
+        let token = s.token();
+        let key = match &s.auth {
+            Credentials::ApiKey(k) => Some(k),
+            _ => None,
+        };
         StatusView {
-            profile: ctx.profile.clone(),
+            profile: if client.is_memory_key() {
+                "(environment)".into()
+            } else {
+                ctx.profile.clone()
+            },
             server: s.server.clone(),
             api_version: s.api_version.to_string(),
-            mode: "token",
+            mode: s.auth.mode(),
+            key_id: key.map(|k| k.key_id.clone()),
             username: s.user.username.clone(),
             account_id: s.account_id.map(AccountId::get),
             account_name: s.account().map(|a| a.name.clone()),
-            started_at: rfc3339(s.token.started_at),
-            expires_at: rfc3339(s.token.expires_at),
-            seconds_remaining: s
-                .token
-                .expires_at
-                .duration_since(now)
-                .as_secs_f64()
-                .round()
-                .max(0.0) as i64,
-            renew_after: rfc3339(policy.renew_after(&s.token)),
+            started_at: token
+                .map(|t| t.started_at)
+                .or(key.and_then(|k| k.stored_at))
+                .map(rfc3339),
+            expires_at: token.map(|t| rfc3339(t.expires_at)),
+            seconds_remaining: token.map(|t| {
+                t.expires_at
+                    .duration_since(now)
+                    .as_secs_f64()
+                    .round()
+                    .max(0.0) as i64
+            }),
+            renew_after: token.map(|t| rfc3339(policy.renew_after(t))),
             state: state.into(),
-            session_file: ctx
-                .store()
-                .map(|st| st.path().display().to_string())
-                .unwrap_or_default(),
+            session_file: client.store().map(|st| st.path().display().to_string()),
         }
     }
 }

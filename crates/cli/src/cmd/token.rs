@@ -29,8 +29,15 @@ pub async fn reissue(
                 .map_err(|e| anyhow::Error::new(armor_client::Error::InvalidToken(e)))
         })
         .transpose()?;
+    ctx.require_stored("reissue a token")?;
     let client = ctx.client()?;
     let session = client.session().await?;
+    if session.token().is_none() {
+        bail!(
+            "profile {} uses an API key, which has no token to reissue",
+            ctx.profile
+        );
+    }
     let which = if given.is_some() {
         "the given token"
     } else {
@@ -66,14 +73,21 @@ pub async fn reissue(
             out,
             "Token reissued for profile {}; it expires at {} (in {}).",
             ctx.profile,
-            view.expires_at,
-            human_duration(view.seconds_remaining)
+            view.expires_at.as_deref().unwrap_or("-"),
+            human_duration(view.seconds_remaining.unwrap_or_default())
         )?),
     }
 }
 
 pub async fn print(ctx: &Context, out: &mut dyn Write) -> Result<()> {
-    let session = ctx.client()?.ensure_fresh().await?;
-    writeln!(out, "{}", session.token.access_token.expose())?;
+    let client = ctx.client()?;
+    let session = client.ensure_fresh().await?;
+    let Some(token) = session.token() else {
+        bail!(
+            "profile {} uses an API key, which has no token to print; every request is signed instead",
+            ctx.profile
+        );
+    };
+    writeln!(out, "{}", token.access_token.expose())?;
     Ok(())
 }

@@ -46,7 +46,7 @@ fn emulator_prints_its_url_first_and_serves() {
         )
         .success();
     assert!(run.stdout.contains("Logged in"));
-    assert_eq!(armor.session()["token"]["length_secs"], 30);
+    assert_eq!(armor.session()["auth"]["length_secs"], 30);
 }
 
 /// Kills the child when dropped, also when the test fails.

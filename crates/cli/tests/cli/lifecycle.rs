@@ -69,7 +69,7 @@ fn usage_errors_exit_2() {
     let armor = Armor::new();
     for args in [
         &["--bogus"][..],
-        &["token"],
+        &["auth"],
         &["status", "extra"],
         &["--output", "xml", "status"],
     ] {

@@ -18,7 +18,7 @@ fn login_with_password_on_stdin_stores_a_private_session() {
     assert_eq!(s["api_version"], "v1.0");
     assert_eq!(s["user"]["username"], USER);
     assert_eq!(s["account_id"], 1000);
-    assert_eq!(s["token"]["length_secs"], 900);
+    assert_eq!(s["auth"]["length_secs"], 900);
     #[cfg(unix)]
     {
         assert_eq!(mode(&armor.session_path("default")), 0o600);

@@ -32,7 +32,7 @@ fn a_call_after_a_third_of_the_session_reissues_once() {
 #[test]
 fn a_call_after_expiry_fails_with_the_time_and_removes_the_session() {
     let (emu, armor) = short_lived(2);
-    let expires_at = armor.session()["token"]["expires_at"]
+    let expires_at = armor.session()["auth"]["expires_at"]
         .as_str()
         .unwrap()
         .to_owned();

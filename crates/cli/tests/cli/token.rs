@@ -15,11 +15,11 @@ fn reissue_replaces_the_token_and_keeps_the_start() {
     );
     let after = armor.session();
     assert_ne!(
-        after["token"]["access_token"],
-        before["token"]["access_token"]
+        after["auth"]["access_token"],
+        before["auth"]["access_token"]
     );
-    assert_eq!(after["token"]["started_at"], before["token"]["started_at"]);
-    assert!(after["token"]["expires_at"].as_str() >= before["token"]["expires_at"].as_str());
+    assert_eq!(after["auth"]["started_at"], before["auth"]["started_at"]);
+    assert!(after["auth"]["expires_at"].as_str() >= before["auth"]["expires_at"].as_str());
     assert_eq!(emu.reissues(), (1, 0));
     let j = armor
         .run(&["token", "reissue", "-o", "json"])

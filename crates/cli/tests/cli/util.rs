@@ -114,7 +114,7 @@ impl Armor {
     }
 
     pub fn token(&self) -> String {
-        self.session()["token"]["access_token"]
+        self.session()["auth"]["access_token"]
             .as_str()
             .unwrap()
             .to_owned()
