@@ -124,10 +124,10 @@ impl Context {
     pub fn login_client(&self) -> Result<Client> {
         let store = self.store()?;
         let mut b = self.base();
-        if self.server.is_none() {
-            if let Some(previous) = store.load().ok().flatten() {
-                b = b.server(previous.server);
-            }
+        if self.server.is_none()
+            && let Some(previous) = store.load().ok().flatten()
+        {
+            b = b.server(previous.server);
         }
         b.store(store)
             .replace_session()

@@ -100,23 +100,8 @@ pub enum Error {
         source: reqwest::Error,
     },
     /// The server answered with an error status.
-    #[error("{method} {path} failed with HTTP {status}{}{}{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default(), reference_id.as_deref().map(|r| format!(" (reference id {r})")).unwrap_or_default(), match (hint, *status) { (Some(h), _) => format!("; {h}"), (None, 401) => "; run `armor login`".into(), _ => String::new() })]
-    Api {
-        /// The HTTP status.
-        status: u16,
-        /// The request method.
-        method: String,
-        /// The request path.
-        path: String,
-        /// The message from the error body, if the body had one.
-        message: Option<String>,
-        /// The reference id to quote to Armor support.
-        reference_id: Option<String>,
-        /// What to do about it, when that can be told (e.g. a clock that is off).
-        hint: Option<String>,
-        /// The raw response body (never contains request secrets).
-        body: String,
-    },
+    #[error("{0}")]
+    Api(Box<ApiFailure>),
     /// A success response whose body does not have the expected shape.
     #[error("unexpected response body from {method} {path} at JSON path `{json_path}`")]
     Decode {
@@ -158,6 +143,47 @@ pub enum Error {
     InvalidRenewalPolicy(f64),
 }
 
+/// An error status from the API, with what its body said.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiFailure {
+    /// The HTTP status.
+    pub status: u16,
+    /// The request method.
+    pub method: String,
+    /// The request path.
+    pub path: String,
+    /// The message from the error body, if the body had one.
+    pub message: Option<String>,
+    /// The reference id to quote to Armor support.
+    pub reference_id: Option<String>,
+    /// What to do about it, when that can be told (e.g. a clock that is off).
+    pub hint: Option<String>,
+    /// The raw response body (never contains request secrets).
+    pub body: String,
+}
+
+impl std::fmt::Display for ApiFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} failed with HTTP {}",
+            self.method, self.path, self.status
+        )?;
+        if let Some(m) = &self.message {
+            write!(f, ": {m}")?;
+        }
+        if let Some(r) = &self.reference_id {
+            write!(f, " (reference id {r})")?;
+        }
+        match (&self.hint, self.status) {
+            (Some(h), _) => write!(f, "; {h}"),
+            (None, 401) => f.write_str("; run `armor login`"),
+            _ => Ok(()),
+        }
+    }
+}
+
 fn join(ids: &[AccountId]) -> String {
     ids.iter()
         .map(ToString::to_string)
@@ -169,7 +195,7 @@ impl Error {
     /// The HTTP status of an API error, if this is one.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } => Some(*status),
+            Error::Api(f) => Some(f.status),
             _ => None,
         }
     }

@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::{Error, Result};
+use crate::error::{ApiFailure, Error, Result};
 use crate::server::ServerUrl;
 use crate::session::{ApiKey, Credentials};
 
@@ -270,7 +270,7 @@ pub(crate) fn check_status(method: &str, path: &str, raw: &RawResponse) -> Resul
             (!t.is_empty() && t.len() <= 200 && !t.starts_with('<')).then(|| t.to_owned())
         })
         .or_else(|| status.canonical_reason().map(str::to_owned));
-    Err(Error::Api {
+    Err(Error::Api(Box::new(ApiFailure {
         status: raw.status,
         method: method.to_owned(),
         path: path.to_owned(),
@@ -278,7 +278,7 @@ pub(crate) fn check_status(method: &str, path: &str, raw: &RawResponse) -> Resul
         message,
         reference_id: parsed.and_then(|b| b.reference_id),
         body: text.into_owned(),
-    })
+    })))
 }
 
 /// Decodes `body` as `T`, naming the JSON path that failed.

@@ -35,7 +35,7 @@ mod store;
 
 pub use armor_core as core;
 pub use client::{Client, ClientBuilder};
-pub use error::{Error, Result};
+pub use error::{ApiFailure, Error, Result};
 pub use http::{RawResponse, Timeouts};
 pub use reqwest::Method;
 pub use server::ServerUrl;

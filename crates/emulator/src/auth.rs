@@ -206,12 +206,12 @@ async fn verify_psk(state: &AppState, value: &str, req: Request) -> Result<Reque
 /// management, user security.
 fn restricted_for_keys(path: &str) -> bool {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    match segments.as_slice() {
-        ["users", _, "keys", ..] => true,
-        ["users", "resetpassword" | "setpassword", ..] => true,
-        ["usersecurity", ..] => true,
-        _ => false,
-    }
+    matches!(
+        segments.as_slice(),
+        ["users", _, "keys", ..]
+            | ["users", "resetpassword" | "setpassword", ..]
+            | ["usersecurity", ..]
+    )
 }
 
 fn account_context(headers: &HeaderMap) -> Result<Option<AccountId>, ApiError> {

@@ -26,8 +26,32 @@ pub async fn login(ctx: &Context, args: LoginArgs, out: &mut dyn Write) -> Resul
         .as_deref()
         .map(str::parse::<AccountId>)
         .transpose()?;
+    if let Some(key_id) = &args.api_key_id {
+        let secret = api_key_secret(args.api_key_secret_stdin)?;
+        let client = ctx.login_client()?;
+        let session = client.login_api_key(key_id, secret, account).await?;
+        return print_login(ctx, &client, &session, out);
+    }
     let creds = credentials(&args)?;
     login_with(ctx, creds, account, out).await
+}
+
+fn api_key_secret(from_stdin: bool) -> Result<SecretString> {
+    if from_stdin {
+        return Ok(SecretString::from(prompt::stdin_line("API key secret")?));
+    }
+    if let Some(secret) = std::env::var("ARMOR_API_KEY_SECRET")
+        .ok()
+        .filter(|s| !s.is_empty())
+    {
+        return Ok(SecretString::from(secret));
+    }
+    if prompt::interactive() {
+        return prompt::password("API key secret");
+    }
+    bail!(
+        "no API key secret: use --api-key-secret-stdin or set ARMOR_API_KEY_SECRET (there is no terminal to prompt on)"
+    )
 }
 
 fn credentials(args: &LoginArgs) -> Result<PasswordLogin> {

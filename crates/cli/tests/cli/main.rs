@@ -4,6 +4,7 @@
 mod emulator;
 mod lifecycle;
 mod login;
+mod psk;
 mod renewal;
 mod token;
 mod util;
