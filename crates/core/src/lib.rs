@@ -8,12 +8,14 @@
 //! Secrets ([`token::AccessToken`], passwords) are wrapped so that `Debug` never shows
 //! them; they are exposed only where they go on the wire or into the session file.
 
+pub mod accounts;
 pub mod api_version;
 pub mod auth;
 pub mod clock;
 pub mod error_body;
 pub mod identity;
 pub mod ids;
+pub mod infra;
 pub mod psk;
 pub mod token;
 

@@ -1,0 +1,514 @@
+//! Infrastructure models (v1 "Armor Services API"): VMs, workloads (apps), tiers,
+//! datacenters (locations), VM orders. Field names follow the v1 documents; unknown
+//! fields are kept in `extra`, so printing a model as JSON loses nothing the server sent.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// VM status codes as the API reports them in `status`.
+pub mod vm_status {
+    /// Running.
+    pub const POWERED_ON: i32 = 4;
+    /// Stopped.
+    pub const POWERED_OFF: i32 = 8;
+    /// A power action is in progress.
+    pub const TRANSITIONING: i32 = 3;
+    /// Being built from an order.
+    pub const PROVISIONING: i32 = 100;
+
+    /// A human name for a status code.
+    pub fn name(code: i32) -> &'static str {
+        match code {
+            POWERED_ON => "powered on",
+            POWERED_OFF => "powered off",
+            TRANSITIONING => "transitioning",
+            PROVISIONING => "provisioning",
+            _ => "unknown",
+        }
+    }
+}
+
+/// A power action: the last segment of `POST /vms/{id}/power/{action}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PowerAction {
+    /// Start (`on`).
+    On,
+    /// Restart (`reboot`).
+    Reboot,
+    /// Hard reset (`reset`).
+    Reset,
+    /// Graceful shutdown through the guest OS (`shutdown`).
+    Shutdown,
+    /// Hard power off (`off`).
+    Off,
+    /// Mark as off without stopping it (`forceOff`).
+    ForceOff,
+}
+
+impl PowerAction {
+    /// Every action.
+    pub const ALL: [PowerAction; 6] = [
+        PowerAction::On,
+        PowerAction::Reboot,
+        PowerAction::Reset,
+        PowerAction::Shutdown,
+        PowerAction::Off,
+        PowerAction::ForceOff,
+    ];
+
+    /// The path segment.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PowerAction::On => "on",
+            PowerAction::Reboot => "reboot",
+            PowerAction::Reset => "reset",
+            PowerAction::Shutdown => "shutdown",
+            PowerAction::Off => "off",
+            PowerAction::ForceOff => "forceOff",
+        }
+    }
+
+    /// Parses a path segment.
+    pub fn parse(s: &str) -> Option<PowerAction> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    /// The status the VM ends in.
+    pub fn target_status(self) -> i32 {
+        match self {
+            PowerAction::On | PowerAction::Reboot | PowerAction::Reset => vm_status::POWERED_ON,
+            PowerAction::Shutdown | PowerAction::Off | PowerAction::ForceOff => {
+                vm_status::POWERED_OFF
+            }
+        }
+    }
+}
+
+/// Product (size and SKU) of a VM.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Product {
+    /// SKU, e.g. `A1-101`.
+    #[serde(default)]
+    pub sku: Option<String>,
+    /// Size, e.g. `A1`.
+    #[serde(default)]
+    pub size: Option<String>,
+    /// Whether the product has expired.
+    #[serde(default)]
+    pub is_expired: Option<bool>,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A VM as listed by `GET /vms` (AccountVmDto).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Vm {
+    /// The VM id.
+    pub vm_id: u32,
+    /// The Armor agent's core instance GUID.
+    #[serde(default)]
+    pub core_instance_id: Option<String>,
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// Status code, see [`vm_status`].
+    #[serde(default)]
+    pub status: i32,
+    /// Owning account.
+    #[serde(default)]
+    pub account_id: Option<u32>,
+    /// Workload id.
+    #[serde(default, rename = "workLoadId")]
+    pub workload_id: Option<u32>,
+    /// Workload name.
+    #[serde(default, rename = "workLoadName")]
+    pub workload_name: Option<String>,
+    /// Datacenter code, e.g. `DFW01`.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// Zone.
+    #[serde(default)]
+    pub zone: Option<String>,
+    /// Operating system.
+    #[serde(default)]
+    pub operating_system: Option<String>,
+    /// Private IP address.
+    #[serde(default)]
+    pub ip_address: Option<String>,
+    /// vCPUs.
+    #[serde(default)]
+    pub cpu: Option<u32>,
+    /// Memory, MB.
+    #[serde(default)]
+    pub memory: Option<u32>,
+    /// Storage, MB.
+    #[serde(default)]
+    pub storage: Option<u32>,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A disk of a VM.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Disk {
+    /// Disk id.
+    pub id: u32,
+    /// Capacity, MB.
+    #[serde(default)]
+    pub capacity: u32,
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// Type, e.g. `SSD`.
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A VM in detail (`GET /vms/{id}`, VmDetail; also CoreVmDetail).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct VmDetail {
+    /// The VM id.
+    pub id: u32,
+    /// The Armor agent's core instance GUID.
+    #[serde(default)]
+    pub core_instance_id: Option<String>,
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// Status code, see [`vm_status`].
+    #[serde(default)]
+    pub status: i32,
+    /// Workload id.
+    #[serde(default)]
+    pub app_id: Option<u32>,
+    /// Workload name.
+    #[serde(default)]
+    pub app_name: Option<String>,
+    /// Datacenter code.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// Zone.
+    #[serde(default)]
+    pub zone: Option<String>,
+    /// Operating system.
+    #[serde(default)]
+    pub os: Option<String>,
+    /// Private IP address.
+    #[serde(default)]
+    pub ip_address: Option<String>,
+    /// vCPUs.
+    #[serde(default)]
+    pub cpu: Option<u32>,
+    /// Memory, MB.
+    #[serde(default)]
+    pub memory: Option<u32>,
+    /// Storage, MB.
+    #[serde(default)]
+    pub storage: Option<u32>,
+    /// Whether it is deployed.
+    #[serde(default)]
+    pub deployed: Option<bool>,
+    /// Disks.
+    #[serde(default)]
+    pub disks: Vec<Disk>,
+    /// Product.
+    #[serde(default)]
+    pub product: Option<Product>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A tier of a workload, with its VMs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Tier {
+    /// Tier id.
+    pub id: u32,
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// Its VMs.
+    #[serde(default)]
+    pub vms: Vec<VmDetail>,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A workload (an "app" in the API: ApplicationDto, or ApplicationDetail with tiers).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Workload {
+    /// Workload id.
+    pub id: u32,
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// Datacenter code.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// Zone.
+    #[serde(default)]
+    pub zone: Option<String>,
+    /// Status code.
+    #[serde(default)]
+    pub status: i32,
+    /// Whether it is deployed.
+    #[serde(default)]
+    pub deployed: Option<bool>,
+    /// Number of tiers.
+    #[serde(default)]
+    pub tier_count: u32,
+    /// Number of VMs.
+    #[serde(default)]
+    pub vm_count: u32,
+    /// vCPUs of all VMs.
+    #[serde(default)]
+    pub total_cpu: u32,
+    /// Memory of all VMs, MB.
+    #[serde(default)]
+    pub total_memory: u32,
+    /// Storage of all VMs, MB.
+    #[serde(default)]
+    pub total_storage: u32,
+    /// Tiers, in detail responses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tiers: Option<Vec<Tier>>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A datacenter (`GET /locations`, LocationDto).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Datacenter {
+    /// Datacenter id.
+    pub id: u32,
+    /// Code, e.g. `DFW01`.
+    #[serde(default)]
+    pub location: String,
+    /// Name, e.g. `US Central`.
+    #[serde(default)]
+    pub name: String,
+    /// Zones.
+    #[serde(default)]
+    pub zones: Vec<String>,
+    /// Display name.
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `{"name": ...}`: the body of renames (`PUT /vms/{id}`, `/apps/{id}`, tiers) and of
+/// `POST /apps/{id}/tiers`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NameRequest {
+    /// The id being renamed, where the API wants it in the body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<u32>,
+    /// The new name.
+    pub name: String,
+}
+
+impl NameRequest {
+    /// A body with just a name.
+    pub fn new(name: &str) -> Self {
+        NameRequest {
+            id: None,
+            name: name.to_owned(),
+        }
+    }
+}
+
+/// `DELETE /vms/{id}` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DeleteVmRequest {
+    /// The account.
+    pub account_id: u32,
+    /// The VM.
+    pub vm_id: u32,
+    /// Who asks.
+    pub user_email: String,
+    /// Whether the VM is active.
+    pub is_active: bool,
+    /// Delete at once instead of at the end of the billing period.
+    #[serde(default)]
+    pub delete_now: bool,
+}
+
+/// A disk in a VM order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct StorageItem {
+    /// Size, GB.
+    pub size: u32,
+    /// Storage SKU.
+    #[serde(default)]
+    pub sku: Option<String>,
+}
+
+impl StorageItem {
+    /// A disk of `size` GB with the standard SAN SKU.
+    pub fn new(size: u32) -> Self {
+        StorageItem {
+            size,
+            sku: Some("SAN-001".into()),
+        }
+    }
+}
+
+/// `POST /orders/vms` body. `Debug` redacts the secret.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct VmOrderRequest {
+    /// VM name.
+    pub name: String,
+    /// Datacenter code.
+    pub location: String,
+    /// Existing workload id (or -1 with `app_name` for a new one).
+    pub app_id: i64,
+    /// New workload name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_name: Option<String>,
+    /// Existing tier id (or -1 with `tier_name` for a new one).
+    pub tier_id: i64,
+    /// New tier name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier_name: Option<String>,
+    /// Disks.
+    #[serde(default)]
+    pub storage: Vec<StorageItem>,
+    /// The administrator password of the new VM.
+    pub secret: String,
+    /// Product SKU, e.g. `A1-101`.
+    pub sku: String,
+    /// How many VMs.
+    pub quantity: u32,
+}
+
+impl VmOrderRequest {
+    /// An order; `app`/`tier` are an existing id or a new name.
+    pub fn new(name: &str, location: &str, sku: &str, secret: &str) -> Self {
+        VmOrderRequest {
+            name: name.into(),
+            location: location.into(),
+            app_id: -1,
+            app_name: None,
+            tier_id: -1,
+            tier_name: None,
+            storage: Vec::new(),
+            secret: secret.into(),
+            sku: sku.into(),
+            quantity: 1,
+        }
+    }
+
+    /// The body as JSON with the secret replaced by `<redacted>`, for `--what-if`.
+    pub fn redacted(&self) -> Value {
+        let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
+        if let Some(o) = v.as_object_mut() {
+            o.insert("secret".into(), Value::String("<redacted>".into()));
+        }
+        v
+    }
+}
+
+impl std::fmt::Debug for VmOrderRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "VmOrderRequest({})", self.redacted())
+    }
+}
+
+/// An order (`POST /orders/vms` response, OrderDto).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Order {
+    /// Order id.
+    pub id: u32,
+    /// Account.
+    #[serde(default)]
+    pub account_id: u32,
+    /// `submitted`, `completed`, ...
+    #[serde(default)]
+    pub status: String,
+    /// When it was placed.
+    #[serde(default)]
+    pub date_created: Option<String>,
+    /// The ordered VMs, as the API echoes them (secrets nulled).
+    #[serde(default)]
+    pub vms: Vec<Value>,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_v1_examples() {
+        let vms: Vec<Vm> = serde_json::from_str(r#"[{"coreInstanceId":"06daafab-bffb-4f81-8cbf-532faad97037","provider":"Complete","status":0,"isCore":true,"accountId":98345,"vmId":21309821,"workLoadId":1232,"workLoadName":"General Dynamics Web","location":"DFW01","operatingSystem":"CentOS 6.7","ipAddress":"100.64.0.120","zone":"DFW01-CD01","name":"Website Public","cpu":1,"memory":2048,"storage":81920,"product":{"sku":"A1-101","size":"A1","isExpired":false}}]"#).unwrap();
+        assert_eq!(vms[0].vm_id, 21309821);
+        assert_eq!(
+            vms[0].workload_name.as_deref(),
+            Some("General Dynamics Web")
+        );
+        assert_eq!(vms[0].extra["provider"], "Complete");
+        let out = serde_json::to_value(&vms[0]).unwrap();
+        assert_eq!(out["workLoadId"], 1232);
+        assert_eq!(out["isCore"], true, "unknown fields survive a round trip");
+    }
+
+    #[test]
+    fn order_debug_redacts_the_secret() {
+        let o = VmOrderRequest::new("web", "DFW01", "A1-101", "Sup3r-secret!");
+        assert!(!format!("{o:?}").contains("Sup3r-secret!"));
+        assert_eq!(o.redacted()["secret"], "<redacted>");
+        assert!(serde_json::to_string(&o).unwrap().contains("Sup3r-secret!"));
+    }
+
+    #[test]
+    fn power_actions() {
+        for a in PowerAction::ALL {
+            assert_eq!(PowerAction::parse(a.as_str()), Some(a));
+        }
+        assert_eq!(PowerAction::parse("forceoff"), None);
+        assert_eq!(
+            PowerAction::ForceOff.target_status(),
+            vm_status::POWERED_OFF
+        );
+    }
+}
