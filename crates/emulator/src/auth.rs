@@ -92,6 +92,15 @@ pub struct Caller {
     pub account: Option<AccountId>,
 }
 
+impl Caller {
+    /// The account context, which resource endpoints require.
+    pub fn account(&self) -> Result<u32, ApiError> {
+        self.account
+            .map(AccountId::get)
+            .ok_or_else(|| ApiError::invalid("The X-Account-Context header is required"))
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;
 

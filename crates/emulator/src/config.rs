@@ -39,6 +39,8 @@ pub struct EmulatorConfig {
     pub keep_old_tokens: bool,
     /// Failed logins per username within a minute before `/auth/authorize` answers 429.
     pub max_failed_logins: u32,
+    /// How long a power action or a new VM takes to reach its state. Default 2 s.
+    pub power_delay: Duration,
     /// Where time comes from.
     pub clock: Arc<dyn Clock>,
 }
@@ -110,6 +112,7 @@ impl Default for EmulatorConfig {
             demo_api_key_secret: Self::DEMO_API_KEY_SECRET.into(),
             keep_old_tokens: false,
             max_failed_logins: 5,
+            power_delay: Duration::from_secs(2),
             clock: Arc::new(SystemClock),
         }
     }

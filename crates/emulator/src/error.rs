@@ -34,6 +34,29 @@ impl ApiError {
         }
     }
 
+    /// A resource-style error: `{"ErrorCode", "Message", "ReferenceId"}`.
+    pub fn resource(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        let body = ErrorBody::api(code, message, crate::state::random_hex(8));
+        ApiError {
+            status,
+            body: Box::new(body),
+        }
+    }
+
+    /// 404 for a resource that is not in the caller's account.
+    pub fn missing(kind: &str, id: impl std::fmt::Display, account: u32) -> Self {
+        Self::resource(
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            format!("{kind} {id} was not found in account {account}"),
+        )
+    }
+
+    /// 400 for a resource request with bad input.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::resource(StatusCode::BAD_REQUEST, "BadRequest", message)
+    }
+
     pub fn bad_request(description: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalid_request", description)
     }

@@ -1,8 +1,10 @@
 //! A local, in-memory emulator of the Armor API.
 //!
 //! The emulator serves the FH-AUTH login flow (`/auth/authorize`, `/auth/token`,
-//! `/auth/token/reissue`), identity (`/me`, `/accounts`) and a statistics endpoint
-//! (`/_emulator/stats`) over plain HTTP on loopback. All state lives in memory and time
+//! `/auth/token/reissue`), identity (`/me`, `/accounts`), the resources of a demo tenant
+//! (VMs, workloads, tiers, datacenters, users, VM orders), and a statistics endpoint
+//! (`/_emulator/stats`) over plain HTTP on loopback. Requests authenticate with an
+//! FH-AUTH token or an ARMOR-PSK signature; resources are scoped by `X-Account-Context`. All state lives in memory and time
 //! comes from an injectable [`Clock`](armor_core::Clock), so tests can advance it.
 //!
 //! ```no_run
@@ -16,12 +18,16 @@
 
 mod auth;
 mod config;
+mod directory;
 mod error;
+mod estate;
 mod identity;
 mod server;
 mod state;
 mod stats;
 mod tenant;
+mod vms;
+mod workloads;
 
 pub use config::{ConfigError, EmulatorConfig, TokenUnit};
 pub use server::Emulator;

@@ -15,7 +15,7 @@ use crate::config::EmulatorConfig;
 use crate::error::{self, ApiError};
 use crate::state::AppState;
 use crate::stats::{self, Stats};
-use crate::{auth, identity};
+use crate::{auth, directory, identity, vms, workloads};
 
 /// The largest request body accepted (1 MiB); larger ones get 413.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -25,6 +25,35 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/me", get(identity::me))
         .route("/accounts", get(identity::accounts))
         .route("/users/{id}/keys", get(identity::user_keys))
+        .route("/accounts/{id}", get(directory::account))
+        .route("/users", get(directory::users))
+        .route("/users/{id}", get(directory::user))
+        .route("/locations", get(directory::locations))
+        .route("/vms", get(vms::list))
+        .route(
+            "/vms/{id}",
+            get(vms::show).put(vms::rename).delete(vms::remove),
+        )
+        .route("/vms/core/{guid}", get(vms::show_core))
+        .route("/vms/{id}/power/{action}", post(vms::power))
+        .route("/orders/vms", post(vms::order))
+        .route("/apps", get(workloads::list))
+        .route(
+            "/apps/{id}",
+            get(workloads::show)
+                .put(workloads::rename)
+                .delete(workloads::remove),
+        )
+        .route(
+            "/apps/{id}/tiers",
+            get(workloads::tiers).post(workloads::add_tier),
+        )
+        .route(
+            "/apps/{id}/tiers/{tier}",
+            get(workloads::show_tier)
+                .put(workloads::rename_tier)
+                .delete(workloads::remove_tier),
+        )
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,

@@ -7,6 +7,7 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::config::EmulatorConfig;
+use crate::estate::Estate;
 use crate::stats::StatsRecorder;
 use crate::tenant::Tenant;
 
@@ -17,6 +18,7 @@ pub struct AppState {
     pub tenant: Tenant,
     pub stats: StatsRecorder,
     inner: Mutex<Inner>,
+    estate: Mutex<Estate>,
 }
 
 #[derive(Debug, Default)]
@@ -53,11 +55,13 @@ const FAILURE_WINDOW: SignedDuration = SignedDuration::from_secs(60);
 impl AppState {
     pub fn new(config: EmulatorConfig) -> Self {
         let tenant = Tenant::demo(&config.demo_username);
+        let estate = Mutex::new(Estate::demo(&config.demo_username));
         AppState {
             config,
             tenant,
             stats: StatsRecorder::default(),
             inner: Mutex::default(),
+            estate,
         }
     }
 
@@ -65,7 +69,15 @@ impl AppState {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn now(&self) -> Timestamp {
+    /// The estate, with every power action due by now finished.
+    pub fn estate(&self) -> MutexGuard<'_, Estate> {
+        let now = self.now();
+        let mut e = self.estate.lock().unwrap_or_else(PoisonError::into_inner);
+        e.accounts.values_mut().for_each(|a| a.settle(now));
+        e
+    }
+
+    pub fn now(&self) -> Timestamp {
         self.config.clock.now()
     }
 

@@ -1,0 +1,333 @@
+//! VM endpoints: list, detail (by id or core GUID), rename, remove, power actions, and
+//! VM orders.
+
+use std::sync::Arc;
+
+use armor_core::infra::{
+    DeleteVmRequest, NameRequest, Order, PowerAction, Vm, VmDetail, VmOrderRequest, vm_status,
+};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::auth::Caller;
+use crate::error::{ApiError, JsonBody};
+use crate::estate::{AccountEstate, AppRecord, TierRecord, new_vm};
+use crate::state::AppState;
+
+/// Parses a numeric path id, or 400.
+pub fn id(kind: &str, raw: &str) -> Result<u32, ApiError> {
+    raw.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
+        ApiError::invalid(format!(
+            "The {kind} id must be a positive whole number, got {raw:?}"
+        ))
+    })
+}
+
+/// A name from a request body: trimmed, 1-64 characters, no control characters.
+pub fn name(raw: &str) -> Result<String, ApiError> {
+    let n = raw.trim();
+    if n.is_empty() || n.chars().count() > 64 || n.chars().any(char::is_control) {
+        return Err(ApiError::invalid(
+            "The name must be 1-64 characters without control characters",
+        ));
+    }
+    Ok(n.to_owned())
+}
+
+fn detail(acct: &AccountEstate, vm_id: u32) -> Option<VmDetail> {
+    let v = acct.vms.get(&vm_id)?;
+    Some(v.to_detail(acct.apps.get(&v.app_id)))
+}
+
+/// `GET /vms`.
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+) -> Result<Json<Vec<Vm>>, ApiError> {
+    let account = caller.account()?;
+    let estate = state.estate();
+    let acct = estate.accounts.get(&account);
+    let vms = acct
+        .map(|a| {
+            a.vms
+                .values()
+                .map(|v| v.to_vm(account, a.apps.get(&v.app_id)))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Json(vms))
+}
+
+/// `GET /vms/{id}`.
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(raw): Path<String>,
+) -> Result<Json<VmDetail>, ApiError> {
+    let account = caller.account()?;
+    let vm_id = id("VM", &raw)?;
+    let estate = state.estate();
+    estate
+        .accounts
+        .get(&account)
+        .and_then(|a| detail(a, vm_id))
+        .map(Json)
+        .ok_or_else(|| ApiError::missing("VM", vm_id, account))
+}
+
+/// `GET /vms/core/{guid}`.
+pub async fn show_core(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(guid): Path<String>,
+) -> Result<Json<VmDetail>, ApiError> {
+    let account = caller.account()?;
+    if !is_guid(&guid) {
+        return Err(ApiError::invalid(format!(
+            "{guid:?} is not a core instance GUID"
+        )));
+    }
+    let estate = state.estate();
+    let acct = estate.accounts.get(&account);
+    acct.and_then(|a| {
+        a.vms
+            .values()
+            .find(|v| v.guid.eq_ignore_ascii_case(&guid))
+            .and_then(|v| detail(a, v.id))
+    })
+    .map(Json)
+    .ok_or_else(|| ApiError::missing("VM with core instance", &guid, account))
+}
+
+/// Whether `s` is a GUID (`8-4-4-4-12` hex digits).
+pub fn is_guid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// `PUT /vms/{id}` `{name}`.
+pub async fn rename(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(raw): Path<String>,
+    JsonBody(req): JsonBody<NameRequest>,
+) -> Result<Json<VmDetail>, ApiError> {
+    let account = caller.account()?;
+    let vm_id = id("VM", &raw)?;
+    let new_name = name(&req.name)?;
+    let mut estate = state.estate();
+    let acct = estate
+        .accounts
+        .get_mut(&account)
+        .ok_or_else(|| ApiError::missing("VM", vm_id, account))?;
+    let vm = acct
+        .vms
+        .get_mut(&vm_id)
+        .ok_or_else(|| ApiError::missing("VM", vm_id, account))?;
+    vm.name = new_name;
+    Ok(Json(detail(acct, vm_id).unwrap_or_default()))
+}
+
+/// `DELETE /vms/{id}` with a DeleteVmRequest body: 202 and the VM is gone.
+pub async fn remove(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(raw): Path<String>,
+    JsonBody(req): JsonBody<DeleteVmRequest>,
+) -> Result<(StatusCode, Json<bool>), ApiError> {
+    let account = caller.account()?;
+    let vm_id = id("VM", &raw)?;
+    if req.vm_id != vm_id || req.account_id != account {
+        return Err(ApiError::invalid(
+            "vmId and accountId in the body must match the path and the account context",
+        ));
+    }
+    if req.user_email.trim().is_empty() {
+        return Err(ApiError::invalid("userEmail is required"));
+    }
+    let mut estate = state.estate();
+    let acct = estate
+        .accounts
+        .get_mut(&account)
+        .ok_or_else(|| ApiError::missing("VM", vm_id, account))?;
+    acct.vms
+        .remove(&vm_id)
+        .ok_or_else(|| ApiError::missing("VM", vm_id, account))?;
+    Ok((StatusCode::ACCEPTED, Json(true)))
+}
+
+/// `POST /vms/{id}/power/{action}`: the VM goes through "transitioning" and reaches the
+/// action's state after the configured delay (`forceOff` at once: it only marks it off).
+pub async fn power(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path((raw, action)): Path<(String, String)>,
+) -> Result<Json<VmDetail>, ApiError> {
+    let account = caller.account()?;
+    let vm_id = id("VM", &raw)?;
+    let action = PowerAction::parse(&action).ok_or_else(|| {
+        ApiError::invalid(format!(
+            "Unknown power action {action:?}: use on, reboot, reset, shutdown, off or forceOff"
+        ))
+    })?;
+    let now = state.now();
+    let delay = state.config.power_delay;
+    let mut estate = state.estate();
+    let acct = estate
+        .accounts
+        .get_mut(&account)
+        .ok_or_else(|| ApiError::missing("VM", vm_id, account))?;
+    let vm = acct
+        .vms
+        .get_mut(&vm_id)
+        .ok_or_else(|| ApiError::missing("VM", vm_id, account))?;
+    if vm.status == vm_status::PROVISIONING {
+        return Err(ApiError::resource(
+            StatusCode::CONFLICT,
+            "Conflict",
+            format!("VM {vm_id} is still being provisioned"),
+        ));
+    }
+    let delay = if action == PowerAction::ForceOff {
+        std::time::Duration::ZERO
+    } else {
+        delay
+    };
+    vm.transition(action.target_status(), now, delay, vm_status::TRANSITIONING);
+    Ok(Json(detail(acct, vm_id).unwrap_or_default()))
+}
+
+/// `POST /orders/vms`: validates the order and creates the VMs (and a new workload or
+/// tier when asked), which are provisioned after the power delay.
+pub async fn order(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    JsonBody(req): JsonBody<VmOrderRequest>,
+) -> Result<Json<Order>, ApiError> {
+    let account = caller.account()?;
+    let vm_name = name(&req.name)?;
+    if req.secret.chars().count() < 8 {
+        return Err(ApiError::invalid(
+            "The secret must be at least 8 characters",
+        ));
+    }
+    if req.sku.trim().is_empty() {
+        return Err(ApiError::invalid("sku is required"));
+    }
+    if !(1..=10).contains(&req.quantity) {
+        return Err(ApiError::invalid("quantity must be from 1 to 10"));
+    }
+    if req.storage.iter().any(|d| d.size == 0 || d.size > 16_384) {
+        return Err(ApiError::invalid("Each disk must be 1-16384 GB"));
+    }
+    let now = state.now();
+    let delay = state.config.power_delay;
+    let mut estate = state.estate();
+    let location = estate
+        .datacenters
+        .iter()
+        .find(|d| d.location.eq_ignore_ascii_case(&req.location))
+        .map(|d| d.location.clone())
+        .ok_or_else(|| ApiError::invalid(format!("Unknown location {:?}", req.location)))?;
+    let app_id = match (req.app_id, &req.app_name) {
+        (-1, Some(n)) => {
+            let id = estate.next_id();
+            let app = AppRecord {
+                id,
+                name: name(n)?,
+                location: location.clone(),
+                tiers: Vec::new(),
+            };
+            estate
+                .accounts
+                .entry(account)
+                .or_default()
+                .apps
+                .insert(id, app);
+            id
+        }
+        (id, _) if id > 0 => {
+            u32::try_from(id).map_err(|_| ApiError::invalid("appId is out of range"))?
+        }
+        _ => {
+            return Err(ApiError::invalid(
+                "Give an existing appId, or appId -1 with appName",
+            ));
+        }
+    };
+    let new_tier = estate.next_id();
+    let acct = estate.accounts.entry(account).or_default();
+    let app = acct
+        .apps
+        .get_mut(&app_id)
+        .ok_or_else(|| ApiError::missing("Workload", app_id, account))?;
+    let tier_id = match (req.tier_id, &req.tier_name) {
+        (-1, Some(n)) => {
+            app.tiers.push(TierRecord {
+                id: new_tier,
+                name: name(n)?,
+            });
+            new_tier
+        }
+        (id, _) if id > 0 && app.tiers.iter().any(|t| i64::from(t.id) == id) => id as u32,
+        (id, _) if id > 0 => return Err(ApiError::missing("Tier", id, account)),
+        _ => {
+            return Err(ApiError::invalid(
+                "Give an existing tierId, or tierId -1 with tierName",
+            ));
+        }
+    };
+    let disks: Vec<u32> = if req.storage.is_empty() {
+        vec![40]
+    } else {
+        req.storage.iter().map(|d| d.size).collect()
+    };
+    let mut created = Vec::new();
+    for i in 0..req.quantity {
+        let id = estate.next_id();
+        let n = if req.quantity == 1 {
+            vm_name.clone()
+        } else {
+            format!("{vm_name}-{}", i + 1)
+        };
+        let mut vm = new_vm(
+            id,
+            &n,
+            (app_id, tier_id),
+            &location,
+            vm_status::PROVISIONING,
+            &req.sku,
+            &disks,
+        );
+        vm.transition(vm_status::POWERED_ON, now, delay, vm_status::PROVISIONING);
+        created.push(json!({
+            "trackingId": vm.guid, "vmId": id, "name": n, "location": location, "zone": null,
+            "appId": app_id, "appName": req.app_name, "tierId": tier_id, "tierName": req.tier_name,
+            "storage": req.storage, "software": [], "secret": null, "templateId": null,
+            "vmProtectionPolicyId": null, "sku": req.sku, "quantity": 1, "accountId": account,
+        }));
+        estate
+            .accounts
+            .entry(account)
+            .or_default()
+            .vms
+            .insert(id, vm);
+    }
+    let order_id = estate.next_order;
+    estate.next_order += 1;
+    let mut order = Order::default();
+    order.id = order_id;
+    order.account_id = account;
+    order.status = "submitted".into();
+    order.date_created = Some(now.to_string());
+    order.vms = created;
+    order.extra.insert("software".into(), json!([]));
+    order.extra.insert("subscriptions".into(), json!([]));
+    Ok(Json(order))
+}

@@ -1,0 +1,232 @@
+//! Workload (`/apps`) and tier (`/apps/{id}/tiers`) endpoints.
+
+use std::sync::Arc;
+
+use armor_core::infra::{NameRequest, Tier, Workload};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
+use crate::auth::Caller;
+use crate::error::{ApiError, JsonBody};
+use crate::estate::{AccountEstate, Estate, TierRecord};
+use crate::state::AppState;
+use crate::vms::{id, name};
+
+fn account_mut(estate: &mut Estate, account: u32) -> &mut AccountEstate {
+    estate.accounts.entry(account).or_default()
+}
+
+fn workload(
+    acct: &AccountEstate,
+    app_id: u32,
+    account: u32,
+    with_tiers: bool,
+) -> Result<Workload, ApiError> {
+    let app = acct
+        .apps
+        .get(&app_id)
+        .ok_or_else(|| ApiError::missing("Workload", app_id, account))?;
+    Ok(acct.workload(app, with_tiers))
+}
+
+/// `GET /apps`.
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+) -> Result<Json<Vec<Workload>>, ApiError> {
+    let account = caller.account()?;
+    let estate = state.estate();
+    let list = estate
+        .accounts
+        .get(&account)
+        .map(|a| a.apps.values().map(|w| a.workload(w, false)).collect());
+    Ok(Json(list.unwrap_or_default()))
+}
+
+/// `GET /apps/{id}`: with tiers.
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(raw): Path<String>,
+) -> Result<Json<Workload>, ApiError> {
+    let account = caller.account()?;
+    let app_id = id("workload", &raw)?;
+    let mut estate = state.estate();
+    workload(account_mut(&mut estate, account), app_id, account, true).map(Json)
+}
+
+/// `PUT /apps/{id}` `{name}`.
+pub async fn rename(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(raw): Path<String>,
+    JsonBody(req): JsonBody<NameRequest>,
+) -> Result<Json<Workload>, ApiError> {
+    let account = caller.account()?;
+    let app_id = id("workload", &raw)?;
+    let new_name = name(&req.name)?;
+    let mut estate = state.estate();
+    let acct = account_mut(&mut estate, account);
+    acct.apps
+        .get_mut(&app_id)
+        .ok_or_else(|| ApiError::missing("Workload", app_id, account))?
+        .name = new_name;
+    workload(acct, app_id, account, true).map(Json)
+}
+
+/// `DELETE /apps/{id}`: 202; refused while the workload still has VMs.
+pub async fn remove(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(raw): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let account = caller.account()?;
+    let app_id = id("workload", &raw)?;
+    let mut estate = state.estate();
+    let acct = account_mut(&mut estate, account);
+    if !acct.apps.contains_key(&app_id) {
+        return Err(ApiError::missing("Workload", app_id, account));
+    }
+    let vms = acct.vms.values().filter(|v| v.app_id == app_id).count();
+    if vms > 0 {
+        return Err(ApiError::invalid(format!(
+            "Workload {app_id} still has {vms} VMs; remove them first"
+        )));
+    }
+    acct.apps.remove(&app_id);
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// `GET /apps/{id}/tiers`.
+pub async fn tiers(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(raw): Path<String>,
+) -> Result<Json<Vec<Tier>>, ApiError> {
+    let account = caller.account()?;
+    let app_id = id("workload", &raw)?;
+    let mut estate = state.estate();
+    let acct = account_mut(&mut estate, account);
+    let app = acct
+        .apps
+        .get(&app_id)
+        .ok_or_else(|| ApiError::missing("Workload", app_id, account))?;
+    Ok(Json(app.tiers.iter().map(|t| acct.tier(app, t)).collect()))
+}
+
+/// `POST /apps/{id}/tiers` `{name}`: the workload, with the new tier.
+pub async fn add_tier(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(raw): Path<String>,
+    JsonBody(req): JsonBody<NameRequest>,
+) -> Result<Json<Workload>, ApiError> {
+    let account = caller.account()?;
+    let app_id = id("workload", &raw)?;
+    let tier_name = name(&req.name)?;
+    let mut estate = state.estate();
+    let tier_id = estate.next_id();
+    let acct = account_mut(&mut estate, account);
+    let app = acct
+        .apps
+        .get_mut(&app_id)
+        .ok_or_else(|| ApiError::missing("Workload", app_id, account))?;
+    if app
+        .tiers
+        .iter()
+        .any(|t| t.name.eq_ignore_ascii_case(&tier_name))
+    {
+        return Err(ApiError::invalid(format!(
+            "Workload {app_id} already has a tier named {tier_name:?}"
+        )));
+    }
+    app.tiers.push(TierRecord {
+        id: tier_id,
+        name: tier_name,
+    });
+    workload(acct, app_id, account, true).map(Json)
+}
+
+/// `GET /apps/{id}/tiers/{tierId}`.
+pub async fn show_tier(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path((raw_app, raw_tier)): Path<(String, String)>,
+) -> Result<Json<Tier>, ApiError> {
+    let account = caller.account()?;
+    let (app_id, tier_id) = (id("workload", &raw_app)?, id("tier", &raw_tier)?);
+    let mut estate = state.estate();
+    let acct = account_mut(&mut estate, account);
+    let app = acct
+        .apps
+        .get(&app_id)
+        .ok_or_else(|| ApiError::missing("Workload", app_id, account))?;
+    let tier = app
+        .tiers
+        .iter()
+        .find(|t| t.id == tier_id)
+        .ok_or_else(|| ApiError::missing("Tier", tier_id, account))?;
+    Ok(Json(acct.tier(app, tier)))
+}
+
+/// `PUT /apps/{id}/tiers/{tierId}` `{name}`: the workload, with the renamed tier.
+pub async fn rename_tier(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path((raw_app, raw_tier)): Path<(String, String)>,
+    JsonBody(req): JsonBody<NameRequest>,
+) -> Result<Json<Workload>, ApiError> {
+    let account = caller.account()?;
+    let (app_id, tier_id) = (id("workload", &raw_app)?, id("tier", &raw_tier)?);
+    let new_name = name(&req.name)?;
+    let mut estate = state.estate();
+    let acct = account_mut(&mut estate, account);
+    let app = acct
+        .apps
+        .get_mut(&app_id)
+        .ok_or_else(|| ApiError::missing("Workload", app_id, account))?;
+    let tier = app
+        .tiers
+        .iter_mut()
+        .find(|t| t.id == tier_id)
+        .ok_or_else(|| ApiError::missing("Tier", tier_id, account))?;
+    tier.name = new_name;
+    workload(acct, app_id, account, true).map(Json)
+}
+
+/// `DELETE /apps/{id}/tiers/{tierId}`: the workload without the tier; refused while the
+/// tier still has VMs.
+pub async fn remove_tier(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path((raw_app, raw_tier)): Path<(String, String)>,
+) -> Result<Json<Workload>, ApiError> {
+    let account = caller.account()?;
+    let (app_id, tier_id) = (id("workload", &raw_app)?, id("tier", &raw_tier)?);
+    let mut estate = state.estate();
+    let acct = account_mut(&mut estate, account);
+    let vms = acct
+        .vms
+        .values()
+        .filter(|v| v.tier_id == tier_id && v.app_id == app_id)
+        .count();
+    let app = acct
+        .apps
+        .get_mut(&app_id)
+        .ok_or_else(|| ApiError::missing("Workload", app_id, account))?;
+    let pos = app
+        .tiers
+        .iter()
+        .position(|t| t.id == tier_id)
+        .ok_or_else(|| ApiError::missing("Tier", tier_id, account))?;
+    if vms > 0 {
+        return Err(ApiError::invalid(format!(
+            "Tier {tier_id} still has {vms} VMs; remove them first"
+        )));
+    }
+    app.tiers.remove(pos);
+    let mut w = workload(acct, app_id, account, true)?;
+    w.tier_count = w.tiers.as_ref().map_or(0, |t| t.len() as u32);
+    Ok(Json(w))
+}
