@@ -5,6 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::args_res::{
+    ApiArgs, DatacenterCommand, TierCommand, UserCommand, VmCommand, WorkloadCommand,
+};
+
 /// armor: the Armor cloud-security API from your shell, CI jobs and scripts.
 ///
 /// Sign in once with `armor login`; every later command reuses and silently renews the
@@ -80,6 +84,23 @@ pub enum Command {
     /// Named profiles: one session (server, credentials, account context) each
     #[command(subcommand)]
     Profile(ProfileCommand),
+    /// Virtual machines: list, show, power, rename, remove, create
+    #[command(subcommand)]
+    Vm(VmCommand),
+    /// Workloads (groups of tiers and VMs)
+    #[command(subcommand)]
+    Workload(WorkloadCommand),
+    /// Tiers of a workload
+    #[command(subcommand)]
+    Tier(TierCommand),
+    /// Users of the account
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Datacenters
+    #[command(subcommand)]
+    Datacenter(DatacenterCommand),
+    /// Call any API endpoint with the session (like `gh api`) and print the response body
+    Api(ApiArgs),
     /// Run the Armor API emulator in the foreground until Ctrl-C
     Emulator(EmulatorArgs),
     /// Walk through login, status, token reissue, whoami and logout against a built-in emulator
@@ -142,6 +163,16 @@ pub enum TokenCommand {
 pub enum AccountCommand {
     /// List your accounts (GET /accounts)
     List,
+    /// Show one of your accounts
+    Show {
+        /// Account id
+        id: String,
+    },
+    /// Show an account's mailing address (GET /accounts/{id}) [default: the account context]
+    Address {
+        /// Account id
+        id: Option<String>,
+    },
     /// Show the account context, or set it to ID
     Context {
         /// Account id to switch to
@@ -186,6 +217,9 @@ pub struct EmulatorArgs {
     /// Demo API key secret
     #[arg(long, default_value = armor_emulator::EmulatorConfig::DEMO_API_KEY_SECRET)]
     pub demo_api_key_secret: String,
+    /// How long power actions and new VMs take to reach their state, in milliseconds
+    #[arg(long, default_value_t = 2000, value_name = "MS")]
+    pub power_delay_ms: u64,
     /// Keep tokens valid after they are reissued (by default reissue invalidates the old token)
     #[arg(long)]
     pub keep_old_tokens: bool,

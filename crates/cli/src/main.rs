@@ -5,8 +5,11 @@
 //! stdout (`armor ... | head`) is not an error.
 
 mod args;
+mod args_res;
+mod change;
 mod cmd;
 mod context;
+mod glob;
 mod output;
 mod prompt;
 

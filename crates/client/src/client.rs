@@ -288,8 +288,7 @@ impl Client {
 
     /// An authenticated `GET` decoded as `T`.
     pub async fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
-        let raw = self.request_raw(Method::GET, path, None).await?;
-        crate::http::check_status("GET", path, &raw)?;
-        crate::http::decode("GET", path, &raw.body)
+        self.send_json(Method::GET, path, crate::resources::NO_BODY)
+            .await
     }
 }

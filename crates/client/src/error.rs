@@ -138,6 +138,14 @@ pub enum Error {
         /// The server asked for.
         given: String,
     },
+    /// Waiting for something took longer than allowed.
+    #[error("timed out after {}s waiting for {what}", after.as_secs())]
+    Timeout {
+        /// What was awaited.
+        what: String,
+        /// How long it waited.
+        after: std::time::Duration,
+    },
     /// The renewal policy's fraction is outside (0, 1].
     #[error("invalid renewal threshold {0}: expected a fraction above 0 and at most 1")]
     InvalidRenewalPolicy(f64),

@@ -28,6 +28,7 @@ mod auth;
 mod client;
 mod error;
 mod http;
+pub mod resources;
 mod server;
 mod session;
 mod settings;

@@ -48,9 +48,85 @@ impl FromStr for AccountId {
     }
 }
 
+/// A core instance GUID (`8-4-4-4-12` hex digits), the Armor agent's VM id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CoreInstanceId(String);
+
+impl CoreInstanceId {
+    /// The GUID, lower case.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CoreInstanceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The error for a string that is not a GUID.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "invalid core instance id {given:?}: expected a GUID like 06daafab-bffb-4f81-8cbf-532faad97037"
+)]
+pub struct InvalidCoreInstanceId {
+    /// What was given.
+    pub given: String,
+}
+
+impl FromStr for CoreInstanceId {
+    type Err = InvalidCoreInstanceId;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let groups: Vec<&str> = s.split('-').collect();
+        let ok = groups.len() == 5
+            && groups
+                .iter()
+                .zip([8, 4, 4, 4, 12])
+                .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()));
+        if ok {
+            Ok(CoreInstanceId(s.to_ascii_lowercase()))
+        } else {
+            Err(InvalidCoreInstanceId {
+                given: s.to_owned(),
+            })
+        }
+    }
+}
+
+/// Parses a positive resource id (VM, workload, tier, user), naming `kind` in the error.
+pub fn parse_id(kind: &str, s: &str) -> Result<u32, String> {
+    match s.parse::<u32>() {
+        Ok(n) if n > 0 && s.bytes().all(|b| b.is_ascii_digit()) => Ok(n),
+        _ => Err(format!(
+            "invalid {kind} id {s:?}: expected a positive whole number"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn guids_and_ids() {
+        let g: CoreInstanceId = "06DAAFAB-bffb-4f81-8cbf-532faad97037".parse().unwrap();
+        assert_eq!(g.as_str(), "06daafab-bffb-4f81-8cbf-532faad97037");
+        for bad in [
+            "",
+            "06daafab-bffb-4f81-8cbf",
+            "06daafab-bffb-4f81-8cbf-532faad9703g",
+            "x",
+        ] {
+            assert!(bad.parse::<CoreInstanceId>().is_err(), "{bad}");
+        }
+        assert_eq!(parse_id("VM", "2001"), Ok(2001));
+        for bad in ["0", "-1", "+1", "1.5", "abc", ""] {
+            assert!(parse_id("VM", bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn parses_positive_numbers_only() {

@@ -365,6 +365,19 @@ pub struct DeleteVmRequest {
     pub delete_now: bool,
 }
 
+impl DeleteVmRequest {
+    /// A request to remove `vm_id` of `account_id`, made by `user_email`.
+    pub fn new(account_id: u32, vm_id: u32, user_email: &str) -> Self {
+        DeleteVmRequest {
+            account_id,
+            vm_id,
+            user_email: user_email.into(),
+            is_active: true,
+            delete_now: false,
+        }
+    }
+}
+
 /// A disk in a VM order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

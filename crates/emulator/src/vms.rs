@@ -84,7 +84,7 @@ pub async fn show_core(
     Path(guid): Path<String>,
 ) -> Result<Json<VmDetail>, ApiError> {
     let account = caller.account()?;
-    if !is_guid(&guid) {
+    if guid.parse::<armor_core::CoreInstanceId>().is_err() {
         return Err(ApiError::invalid(format!(
             "{guid:?} is not a core instance GUID"
         )));
@@ -99,16 +99,6 @@ pub async fn show_core(
     })
     .map(Json)
     .ok_or_else(|| ApiError::missing("VM with core instance", &guid, account))
-}
-
-/// Whether `s` is a GUID (`8-4-4-4-12` hex digits).
-pub fn is_guid(s: &str) -> bool {
-    let groups: Vec<&str> = s.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// `PUT /vms/{id}` `{name}`.

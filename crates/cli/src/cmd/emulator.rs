@@ -23,6 +23,7 @@ pub async fn run(args: EmulatorArgs, out: &mut dyn Write) -> Result<()> {
         demo_api_key_secret: args.demo_api_key_secret,
         keep_old_tokens: args.keep_old_tokens,
         max_failed_logins: args.max_failed_logins,
+        power_delay: Duration::from_millis(args.power_delay_ms),
         ..EmulatorConfig::default()
     };
     config.validate()?;

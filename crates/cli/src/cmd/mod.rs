@@ -1,11 +1,15 @@
 //! The commands. Each takes the resolved [`Context`] and writes its result to `out`.
 
 mod account;
+mod api;
 mod demo;
+mod directory;
 mod emulator;
 mod profile;
 mod session;
 mod token;
+mod vm;
+mod workload;
 
 use std::io::Write;
 
@@ -43,6 +47,18 @@ pub async fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Token(TokenCommand::Print) => token::print(&ctx, out).await,
         Command::Account(AccountCommand::List) => account::list(&ctx, out).await,
         Command::Account(AccountCommand::Context { id }) => account::context(&ctx, id, out).await,
+        Command::Account(AccountCommand::Show { id }) => {
+            directory::account_show(&ctx, &id, out).await
+        }
+        Command::Account(AccountCommand::Address { id }) => {
+            directory::account_address(&ctx, id.as_deref(), out).await
+        }
+        Command::Vm(cmd) => vm::run(&ctx, cmd, out).await,
+        Command::Workload(cmd) => workload::workload(&ctx, cmd, out).await,
+        Command::Tier(cmd) => workload::tier(&ctx, cmd, out).await,
+        Command::User(cmd) => directory::user(&ctx, cmd, out).await,
+        Command::Datacenter(cmd) => directory::datacenter(&ctx, cmd, out).await,
+        Command::Api(args) => api::run(&ctx, args, out).await,
         Command::Profile(ProfileCommand::List) => profile::list(&ctx, out),
         Command::Profile(ProfileCommand::Use { name }) => profile::use_profile(&ctx, &name, out),
         Command::Emulator(_) | Command::Demo | Command::Completions { .. } => Ok(()),

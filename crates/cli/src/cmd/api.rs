@@ -1,0 +1,92 @@
+//! `armor api METHOD PATH`: a raw authenticated call, like `gh api`.
+
+use std::io::{Read, Write};
+
+use anyhow::{Context as _, Result, bail};
+use armor_client::Method;
+use serde_json::Value;
+
+use crate::args_res::ApiArgs;
+use crate::change::{Impact, gate};
+use crate::context::Context;
+
+pub async fn run(ctx: &Context, args: ApiArgs, out: &mut dyn Write) -> Result<()> {
+    let method = match args.method.to_ascii_uppercase().as_str() {
+        "GET" => Method::GET,
+        "POST" => Method::POST,
+        "PUT" => Method::PUT,
+        "PATCH" => Method::PATCH,
+        "DELETE" => Method::DELETE,
+        other => bail!("unsupported method {other:?}: use GET, POST, PUT, PATCH or DELETE"),
+    };
+    if !args.path.starts_with('/')
+        || args.path.contains("://")
+        || args
+            .path
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+    {
+        bail!(
+            "invalid path {:?}: give an API path such as /vms",
+            args.path
+        );
+    }
+    let body = args.body.as_deref().map(read_body).transpose()?;
+    let client = ctx.client()?;
+    if method != Method::GET {
+        let shown = body.as_ref().map(|b| b.1.clone());
+        let what = format!("call {method} {}", args.path);
+        if gate(
+            out,
+            &client,
+            args.change,
+            Impact::Medium,
+            &what,
+            (method.as_str(), &args.path, shown),
+        )
+        .await?
+        {
+            return Ok(());
+        }
+    } else if args.change.what_if {
+        bail!("--what-if is for requests that change something; a GET changes nothing");
+    }
+    let raw = client
+        .request_raw(method.clone(), &args.path, body.map(|b| b.0))
+        .await?;
+    out.write_all(&raw.body)?;
+    if !raw.body.is_empty() && !raw.body.ends_with(b"\n") {
+        writeln!(out)?;
+    }
+    let ok = match args.expect {
+        Some(want) => raw.status == want,
+        None => (200..300).contains(&raw.status),
+    };
+    if !ok {
+        let want = args.expect.map_or("2xx".to_owned(), |s| s.to_string());
+        bail!(
+            "{method} {} answered HTTP {} (expected {want})",
+            args.path,
+            raw.status
+        );
+    }
+    Ok(())
+}
+
+/// The body: JSON text, `@FILE` or `-` (stdin); must be valid JSON. Returns the bytes to
+/// send and the parsed value (for `--what-if`).
+fn read_body(spec: &str) -> Result<(Vec<u8>, Value)> {
+    let bytes = if spec == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .context("cannot read the body from stdin")?;
+        buf
+    } else if let Some(file) = spec.strip_prefix('@') {
+        std::fs::read(file).with_context(|| format!("cannot read the body from {file}"))?
+    } else {
+        spec.as_bytes().to_vec()
+    };
+    let value: Value = serde_json::from_slice(&bytes).context("the body is not valid JSON")?;
+    Ok((bytes, value))
+}

@@ -1,0 +1,396 @@
+//! `armor vm ...`: list, show, power actions (with `--wait`), rename, remove, create.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, bail};
+use armor_client::Client;
+use armor_client::core::ids::parse_id;
+use armor_client::core::infra::{
+    DeleteVmRequest, PowerAction, StorageItem, VmDetail, VmOrderRequest, vm_status,
+};
+use armor_client::core::{CoreInstanceId, infra::Vm};
+use armor_client::resources::WaitOptions;
+use serde_json::json;
+
+use crate::args::Format;
+use crate::args_res::{Change, CreateVm, StopType, VmCommand, Wait};
+use crate::change::{Impact, gate};
+use crate::context::Context;
+use crate::glob;
+use crate::output::{self, or_dash};
+use crate::prompt;
+
+pub async fn run(ctx: &Context, cmd: VmCommand, out: &mut dyn Write) -> Result<()> {
+    match cmd {
+        VmCommand::List { name } => list(ctx, name.as_deref(), out).await,
+        VmCommand::Show { vm } => show(ctx, &vm, out).await,
+        VmCommand::Start { id, wait, change } => {
+            power(ctx, &id, PowerAction::On, Impact::Medium, wait, change, out).await
+        }
+        VmCommand::Restart { id, wait, change } => {
+            power(
+                ctx,
+                &id,
+                PowerAction::Reboot,
+                Impact::High,
+                wait,
+                change,
+                out,
+            )
+            .await
+        }
+        VmCommand::Reset { id, wait, change } => {
+            power(
+                ctx,
+                &id,
+                PowerAction::Reset,
+                Impact::High,
+                wait,
+                change,
+                out,
+            )
+            .await
+        }
+        VmCommand::Stop {
+            id,
+            kind,
+            wait,
+            change,
+        } => {
+            let action = match kind {
+                StopType::Shutdown => PowerAction::Shutdown,
+                StopType::Poweroff => PowerAction::Off,
+                StopType::Forceoff => PowerAction::ForceOff,
+            };
+            power(ctx, &id, action, Impact::High, wait, change, out).await
+        }
+        VmCommand::Rename {
+            id,
+            new_name,
+            change,
+        } => rename(ctx, &id, &new_name, change, out).await,
+        VmCommand::Remove {
+            id,
+            delete_now,
+            change,
+        } => remove(ctx, &id, delete_now, change, out).await,
+        VmCommand::Create(args) => create(ctx, args, out).await,
+    }
+}
+
+fn vm_id(raw: &str) -> Result<u32> {
+    parse_id("VM", raw).map_err(anyhow::Error::msg)
+}
+
+async fn list(ctx: &Context, name: Option<&str>, out: &mut dyn Write) -> Result<()> {
+    let vms: Vec<Vm> = ctx.client()?.vms().list().await?;
+    let vms: Vec<Vm> = vms
+        .into_iter()
+        .filter(|v| glob::keep(name, Some(&v.name)))
+        .collect();
+    if let (Some(pattern), true) = (name, vms.is_empty()) {
+        bail!("no VM in the account matches the name {pattern:?}");
+    }
+    if ctx.format == Format::Json {
+        return output::json(out, &vms);
+    }
+    let rows = vms
+        .iter()
+        .map(|v| {
+            vec![
+                v.vm_id.to_string(),
+                v.name.clone(),
+                vm_status::name(v.status).into(),
+                or_dash(v.workload_name.as_deref()),
+                or_dash(v.location.as_deref()),
+                or_dash(v.operating_system.as_deref()),
+                or_dash(v.ip_address.as_deref()),
+            ]
+        })
+        .collect();
+    output::table(
+        out,
+        &["id", "name", "status", "workload", "location", "os", "ip"],
+        rows,
+    )
+}
+
+async fn show(ctx: &Context, vm: &str, out: &mut dyn Write) -> Result<()> {
+    let client = ctx.client()?;
+    let detail = match vm.parse::<u32>() {
+        Ok(_) => client.vms().get(vm_id(vm)?).await?,
+        Err(_) => {
+            let guid: CoreInstanceId = vm.parse().map_err(|_| {
+                anyhow::anyhow!(
+                    "invalid VM {vm:?}: expected a VM id (a number) or a core instance GUID"
+                )
+            })?;
+            client.vms().get_by_core_id(&guid).await?
+        }
+    };
+    print_detail(ctx, &detail, out)
+}
+
+fn print_detail(ctx: &Context, d: &VmDetail, out: &mut dyn Write) -> Result<()> {
+    if ctx.format == Format::Json {
+        return output::json(out, d);
+    }
+    let disks = d
+        .disks
+        .iter()
+        .map(|k| format!("{} GB", k.capacity / 1024))
+        .collect::<Vec<_>>()
+        .join(", ");
+    output::fields(
+        out,
+        &[
+            ("Id", d.id.to_string()),
+            ("Name", d.name.clone()),
+            (
+                "Status",
+                format!("{} ({})", vm_status::name(d.status), d.status),
+            ),
+            ("Core instance", or_dash(d.core_instance_id.as_deref())),
+            (
+                "Workload",
+                match (&d.app_id, &d.app_name) {
+                    (Some(id), Some(n)) => format!("{id} ({n})"),
+                    (id, _) => or_dash(*id),
+                },
+            ),
+            ("Location", or_dash(d.location.as_deref())),
+            ("OS", or_dash(d.os.as_deref())),
+            ("IP address", or_dash(d.ip_address.as_deref())),
+            ("CPU", or_dash(d.cpu)),
+            ("Memory", d.memory.map_or("-".into(), |m| format!("{m} MB"))),
+            ("Disks", if disks.is_empty() { "-".into() } else { disks }),
+            (
+                "SKU",
+                or_dash(d.product.as_ref().and_then(|p| p.sku.as_deref())),
+            ),
+        ],
+    )
+}
+
+async fn power(
+    ctx: &Context,
+    raw: &str,
+    action: PowerAction,
+    impact: Impact,
+    wait: Wait,
+    change: Change,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let id = vm_id(raw)?;
+    let client = ctx.client()?;
+    let path = format!("/vms/{id}/power/{}", action.as_str());
+    let what = format!("{} VM {id}", verb(action));
+    if gate(out, &client, change, impact, &what, ("POST", &path, None)).await? {
+        return Ok(());
+    }
+    let mut vm = client.vms().power(id, action).await?;
+    if wait.wait {
+        vm = wait_for(
+            &client,
+            id,
+            action.target_status(),
+            Duration::from_secs(wait.timeout),
+        )
+        .await?;
+    }
+    match ctx.format {
+        Format::Json => output::json(out, &vm),
+        Format::Table => Ok(writeln!(
+            out,
+            "VM {id} ({}): {}.",
+            vm.name,
+            vm_status::name(vm.status)
+        )?),
+    }
+}
+
+fn verb(action: PowerAction) -> &'static str {
+    match action {
+        PowerAction::On => "start",
+        PowerAction::Reboot => "restart",
+        PowerAction::Reset => "reset",
+        PowerAction::Shutdown => "shut down",
+        PowerAction::Off => "power off",
+        PowerAction::ForceOff => "force off",
+    }
+}
+
+async fn wait_for(client: &Client, id: u32, status: i32, timeout: Duration) -> Result<VmDetail> {
+    let spinner = std::io::stderr().is_terminal().then(|| {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.enable_steady_tick(Duration::from_millis(120));
+        pb
+    });
+    let options = WaitOptions {
+        timeout,
+        interval: Duration::from_millis(500),
+    };
+    let result = client
+        .vms()
+        .wait_for_status(id, status, options, |vm| {
+            if let Some(pb) = &spinner {
+                pb.set_message(format!(
+                    "VM {id} ({}): {}",
+                    vm.name,
+                    vm_status::name(vm.status)
+                ));
+            }
+        })
+        .await;
+    if let Some(pb) = spinner {
+        pb.finish_and_clear();
+    }
+    Ok(result?)
+}
+
+async fn rename(
+    ctx: &Context,
+    raw: &str,
+    new_name: &str,
+    change: Change,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let id = vm_id(raw)?;
+    if new_name.trim().is_empty() {
+        bail!("the new name is empty");
+    }
+    let client = ctx.client()?;
+    let what = format!("rename VM {id} to {new_name:?}");
+    let body = json!({"id": id, "name": new_name});
+    if gate(
+        out,
+        &client,
+        change,
+        Impact::High,
+        &what,
+        ("PUT", &format!("/vms/{id}"), Some(body)),
+    )
+    .await?
+    {
+        return Ok(());
+    }
+    let vm = client.vms().rename(id, new_name).await?;
+    match ctx.format {
+        Format::Json => output::json(out, &vm),
+        Format::Table => Ok(writeln!(out, "VM {id} is now named {:?}.", vm.name)?),
+    }
+}
+
+async fn remove(
+    ctx: &Context,
+    raw: &str,
+    delete_now: bool,
+    change: Change,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let id = vm_id(raw)?;
+    let client = ctx.client()?;
+    let session = client.session().await?;
+    let account = session
+        .account_id
+        .context("the session has no account context; run `armor account context ID`")?;
+    let mut request = DeleteVmRequest::new(account.get(), id, &session.user.username);
+    request.delete_now = delete_now;
+    let what = format!("remove VM {id}");
+    let body = serde_json::to_value(&request)?;
+    if gate(
+        out,
+        &client,
+        change,
+        Impact::High,
+        &what,
+        ("DELETE", &format!("/vms/{id}"), Some(body)),
+    )
+    .await?
+    {
+        return Ok(());
+    }
+    client.vms().remove(&request).await?;
+    match ctx.format {
+        Format::Json => output::json(out, &json!({"vmId": id, "removed": true})),
+        Format::Table => Ok(writeln!(out, "VM {id} removed.")?),
+    }
+}
+
+async fn create(ctx: &Context, args: CreateVm, out: &mut dyn Write) -> Result<()> {
+    let mut order = VmOrderRequest::new(&args.name, &args.location, &args.sku, "");
+    match (&args.workload_id, &args.workload_name) {
+        (Some(id), _) => {
+            order.app_id = parse_id("workload", id).map_err(anyhow::Error::msg)?.into()
+        }
+        (None, Some(name)) => order.app_name = Some(name.clone()),
+        (None, None) => bail!("give --workload-id or --workload-name"),
+    }
+    match (&args.tier_id, &args.tier_name) {
+        (Some(id), _) => order.tier_id = parse_id("tier", id).map_err(anyhow::Error::msg)?.into(),
+        (None, Some(name)) => order.tier_name = Some(name.clone()),
+        (None, None) => bail!("give --tier-id or --tier-name"),
+    }
+    order.storage = args.disks.iter().map(|gb| StorageItem::new(*gb)).collect();
+    order.quantity = args.quantity;
+    let client = ctx.client()?;
+    let what = format!(
+        "order {} VM(s) named {:?} in {}",
+        args.quantity, args.name, args.location
+    );
+    if gate(
+        out,
+        &client,
+        args.change,
+        Impact::High,
+        &what,
+        ("POST", "/orders/vms", Some(order.redacted())),
+    )
+    .await?
+    {
+        return Ok(());
+    }
+    order.secret = secret(args.secret_stdin)?;
+    let placed = client.orders().create_vm(&order).await?;
+    match ctx.format {
+        Format::Json => output::json(out, &placed),
+        Format::Table => {
+            let ids: Vec<String> = placed
+                .vms
+                .iter()
+                .filter_map(|v| v.get("vmId"))
+                .map(|v| v.to_string())
+                .collect();
+            writeln!(
+                out,
+                "Order {} {}: VM(s) {}.",
+                placed.id,
+                placed.status,
+                ids.join(", ")
+            )?;
+            Ok(())
+        }
+    }
+}
+
+fn secret(from_stdin: bool) -> Result<String> {
+    if from_stdin {
+        return prompt::stdin_line("VM secret");
+    }
+    if let Some(s) = std::env::var("ARMOR_VM_SECRET")
+        .ok()
+        .filter(|s| !s.is_empty())
+    {
+        return Ok(s);
+    }
+    if prompt::interactive() {
+        use secrecy::ExposeSecret;
+        return Ok(prompt::password("Administrator secret for the new VM")?
+            .expose_secret()
+            .to_owned());
+    }
+    bail!(
+        "no VM secret: use --secret-stdin or set ARMOR_VM_SECRET (there is no terminal to prompt on)"
+    )
+}

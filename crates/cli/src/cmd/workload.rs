@@ -1,0 +1,276 @@
+//! `armor workload ...` and `armor tier ...`.
+
+use std::io::Write;
+
+use anyhow::{Result, bail};
+use armor_client::core::ids::parse_id;
+use armor_client::core::infra::{Tier, Workload, vm_status};
+use serde_json::json;
+
+use crate::args::Format;
+use crate::args_res::{TierCommand, WorkloadCommand};
+use crate::change::{Impact, gate};
+use crate::context::Context;
+use crate::glob;
+use crate::output::{self, or_dash};
+
+fn id(kind: &str, raw: &str) -> Result<u32> {
+    parse_id(kind, raw).map_err(anyhow::Error::msg)
+}
+
+fn check_name(name: &str) -> Result<()> {
+    if name.trim().is_empty() {
+        bail!("the name is empty");
+    }
+    Ok(())
+}
+
+pub async fn workload(ctx: &Context, cmd: WorkloadCommand, out: &mut dyn Write) -> Result<()> {
+    let client = ctx.client()?;
+    match cmd {
+        WorkloadCommand::List { name } => {
+            let list: Vec<Workload> = client.workloads().list().await?;
+            let list: Vec<Workload> = list
+                .into_iter()
+                .filter(|w| glob::keep(name.as_deref(), Some(&w.name)))
+                .collect();
+            if ctx.format == Format::Json {
+                return output::json(out, &list);
+            }
+            let rows = list
+                .iter()
+                .map(|w| {
+                    vec![
+                        w.id.to_string(),
+                        w.name.clone(),
+                        or_dash(w.location.as_deref()),
+                        w.tier_count.to_string(),
+                        w.vm_count.to_string(),
+                        vm_status::name(w.status).into(),
+                    ]
+                })
+                .collect();
+            output::table(
+                out,
+                &["id", "name", "location", "tiers", "vms", "status"],
+                rows,
+            )
+        }
+        WorkloadCommand::Show { id: raw } => {
+            let w = client.workloads().get(id("workload", &raw)?).await?;
+            if ctx.format == Format::Json {
+                return output::json(out, &w);
+            }
+            output::fields(
+                out,
+                &[
+                    ("Id", w.id.to_string()),
+                    ("Name", w.name.clone()),
+                    ("Location", or_dash(w.location.as_deref())),
+                    ("VMs", w.vm_count.to_string()),
+                    ("CPU", w.total_cpu.to_string()),
+                    ("Memory", format!("{} MB", w.total_memory)),
+                ],
+            )?;
+            writeln!(out)?;
+            tiers_table(out, w.tiers.as_deref().unwrap_or_default())
+        }
+        WorkloadCommand::Rename {
+            id: raw,
+            new_name,
+            change,
+        } => {
+            let wid = id("workload", &raw)?;
+            check_name(&new_name)?;
+            let what = format!("rename workload {wid} to {new_name:?}");
+            let body = json!({"id": wid, "name": new_name});
+            if gate(
+                out,
+                &client,
+                change,
+                Impact::High,
+                &what,
+                ("PUT", &format!("/apps/{wid}"), Some(body)),
+            )
+            .await?
+            {
+                return Ok(());
+            }
+            let w = client.workloads().rename(wid, &new_name).await?;
+            match ctx.format {
+                Format::Json => output::json(out, &w),
+                Format::Table => Ok(writeln!(out, "Workload {wid} is now named {:?}.", w.name)?),
+            }
+        }
+        WorkloadCommand::Remove { id: raw, change } => {
+            let wid = id("workload", &raw)?;
+            let what = format!("remove workload {wid}");
+            if gate(
+                out,
+                &client,
+                change,
+                Impact::High,
+                &what,
+                ("DELETE", &format!("/apps/{wid}"), None),
+            )
+            .await?
+            {
+                return Ok(());
+            }
+            client.workloads().remove(wid).await?;
+            done(
+                ctx,
+                out,
+                json!({"workloadId": wid, "removed": true}),
+                &format!("Workload {wid} removed."),
+            )
+        }
+    }
+}
+
+fn done(ctx: &Context, out: &mut dyn Write, json: serde_json::Value, text: &str) -> Result<()> {
+    match ctx.format {
+        Format::Json => output::json(out, &json),
+        Format::Table => Ok(writeln!(out, "{text}")?),
+    }
+}
+
+fn tiers_table(out: &mut dyn Write, tiers: &[Tier]) -> Result<()> {
+    let rows = tiers
+        .iter()
+        .map(|t| {
+            let names: Vec<&str> = t.vms.iter().map(|v| v.name.as_str()).collect();
+            vec![
+                t.id.to_string(),
+                t.name.clone(),
+                t.vms.len().to_string(),
+                names.join(", "),
+            ]
+        })
+        .collect();
+    output::table(out, &["tier", "name", "vms", "vm names"], rows)
+}
+
+pub async fn tier(ctx: &Context, cmd: TierCommand, out: &mut dyn Write) -> Result<()> {
+    let client = ctx.client()?;
+    match cmd {
+        TierCommand::List { workload, name } => {
+            let tiers = client.tiers(id("workload", &workload)?).list().await?;
+            let tiers: Vec<Tier> = tiers
+                .into_iter()
+                .filter(|t| glob::keep(name.as_deref(), Some(&t.name)))
+                .collect();
+            match ctx.format {
+                Format::Json => output::json(out, &tiers),
+                Format::Table => tiers_table(out, &tiers),
+            }
+        }
+        TierCommand::Show { workload, id: raw } => {
+            let t = client
+                .tiers(id("workload", &workload)?)
+                .get(id("tier", &raw)?)
+                .await?;
+            match ctx.format {
+                Format::Json => output::json(out, &t),
+                Format::Table => tiers_table(out, std::slice::from_ref(&t)),
+            }
+        }
+        TierCommand::Add {
+            workload,
+            name,
+            change,
+        } => {
+            let wid = id("workload", &workload)?;
+            check_name(&name)?;
+            let what = format!("add tier {name:?} to workload {wid}");
+            let path = format!("/apps/{wid}/tiers");
+            if gate(
+                out,
+                &client,
+                change,
+                Impact::Medium,
+                &what,
+                ("POST", &path, Some(json!({"name": name}))),
+            )
+            .await?
+            {
+                return Ok(());
+            }
+            let w = client.tiers(wid).add(&name).await?;
+            let added = w
+                .tiers
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .rev()
+                .find(|t| t.name == name)
+                .map(|t| t.id);
+            match ctx.format {
+                Format::Json => output::json(out, &w),
+                Format::Table => Ok(writeln!(
+                    out,
+                    "Tier {} ({name:?}) added to workload {wid}.",
+                    or_dash(added)
+                )?),
+            }
+        }
+        TierCommand::Rename {
+            workload,
+            id: raw,
+            new_name,
+            change,
+        } => {
+            let (wid, tid) = (id("workload", &workload)?, id("tier", &raw)?);
+            check_name(&new_name)?;
+            let what = format!("rename tier {tid} of workload {wid} to {new_name:?}");
+            let path = format!("/apps/{wid}/tiers/{tid}");
+            if gate(
+                out,
+                &client,
+                change,
+                Impact::High,
+                &what,
+                ("PUT", &path, Some(json!({"id": tid, "name": new_name}))),
+            )
+            .await?
+            {
+                return Ok(());
+            }
+            let w = client.tiers(wid).rename(tid, &new_name).await?;
+            match ctx.format {
+                Format::Json => output::json(out, &w),
+                Format::Table => Ok(writeln!(
+                    out,
+                    "Tier {tid} of workload {wid} is now named {new_name:?}."
+                )?),
+            }
+        }
+        TierCommand::Remove {
+            workload,
+            id: raw,
+            change,
+        } => {
+            let (wid, tid) = (id("workload", &workload)?, id("tier", &raw)?);
+            let what = format!("remove tier {tid} of workload {wid}");
+            if gate(
+                out,
+                &client,
+                change,
+                Impact::High,
+                &what,
+                ("DELETE", &format!("/apps/{wid}/tiers/{tid}"), None),
+            )
+            .await?
+            {
+                return Ok(());
+            }
+            client.tiers(wid).remove(tid).await?;
+            done(
+                ctx,
+                out,
+                json!({"workloadId": wid, "tierId": tid, "removed": true}),
+                &format!("Tier {tid} of workload {wid} removed."),
+            )
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! VMs (`/vms`) and VM orders (`/orders/vms`).
+
+use std::time::{Duration, Instant};
+
+use armor_core::CoreInstanceId;
+use armor_core::infra::{
+    DeleteVmRequest, NameRequest, Order, PowerAction, Vm, VmDetail, VmOrderRequest,
+};
+use reqwest::Method;
+
+use super::NO_BODY;
+use crate::client::Client;
+use crate::error::{Error, Result};
+
+/// The VMs of the account context.
+#[derive(Debug, Clone, Copy)]
+pub struct Vms<'c> {
+    pub(crate) client: &'c Client,
+}
+
+/// How [`Vms::wait_for_status`] polls.
+#[derive(Debug, Clone, Copy)]
+pub struct WaitOptions {
+    /// Give up after this long.
+    pub timeout: Duration,
+    /// Time between polls.
+    pub interval: Duration,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        WaitOptions {
+            timeout: Duration::from_secs(600),
+            interval: Duration::from_secs(2),
+        }
+    }
+}
+
+impl Vms<'_> {
+    /// `GET /vms`.
+    pub async fn list(&self) -> Result<Vec<Vm>> {
+        self.client.get("/vms").await
+    }
+
+    /// `GET /vms/{id}`.
+    pub async fn get(&self, id: u32) -> Result<VmDetail> {
+        self.client.get(&format!("/vms/{id}")).await
+    }
+
+    /// `GET /vms/core/{guid}`.
+    pub async fn get_by_core_id(&self, guid: &CoreInstanceId) -> Result<VmDetail> {
+        self.client.get(&format!("/vms/core/{guid}")).await
+    }
+
+    /// `PUT /vms/{id}` `{id, name}`.
+    pub async fn rename(&self, id: u32, name: &str) -> Result<VmDetail> {
+        let mut body = NameRequest::new(name);
+        body.id = Some(id);
+        self.client
+            .send_json(Method::PUT, &format!("/vms/{id}"), Some(&body))
+            .await
+    }
+
+    /// `POST /vms/{id}/power/{action}`; returns the VM as it is right after.
+    pub async fn power(&self, id: u32, action: PowerAction) -> Result<VmDetail> {
+        self.client
+            .send_json(
+                Method::POST,
+                &format!("/vms/{id}/power/{}", action.as_str()),
+                NO_BODY,
+            )
+            .await
+    }
+
+    /// `DELETE /vms/{id}` (202).
+    pub async fn remove(&self, request: &DeleteVmRequest) -> Result<()> {
+        self.client
+            .send_ok(
+                Method::DELETE,
+                &format!("/vms/{}", request.vm_id),
+                Some(request),
+            )
+            .await
+    }
+
+    /// Polls `GET /vms/{id}` until its status is `status`; `on_poll` sees each state.
+    pub async fn wait_for_status(
+        &self,
+        id: u32,
+        status: i32,
+        options: WaitOptions,
+        mut on_poll: impl FnMut(&VmDetail),
+    ) -> Result<VmDetail> {
+        let started = Instant::now();
+        loop {
+            let vm = self.get(id).await?;
+            on_poll(&vm);
+            if vm.status == status {
+                return Ok(vm);
+            }
+            if started.elapsed() >= options.timeout {
+                return Err(Error::Timeout {
+                    what: format!("VM {id} to reach status {status}"),
+                    after: options.timeout,
+                });
+            }
+            tokio::time::sleep(
+                options
+                    .interval
+                    .min(options.timeout.saturating_sub(started.elapsed())),
+            )
+            .await;
+        }
+    }
+}
+
+/// Orders.
+#[derive(Debug, Clone, Copy)]
+pub struct Orders<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Orders<'_> {
+    /// `POST /orders/vms`: order new VMs. Never retried.
+    pub async fn create_vm(&self, order: &VmOrderRequest) -> Result<Order> {
+        self.client
+            .send_json(Method::POST, "/orders/vms", Some(order))
+            .await
+    }
+}

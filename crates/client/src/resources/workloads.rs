@@ -1,0 +1,95 @@
+//! Workloads (`/apps`) and their tiers (`/apps/{id}/tiers`).
+
+use armor_core::infra::{NameRequest, Tier, Workload};
+use reqwest::Method;
+
+use super::NO_BODY;
+use crate::client::Client;
+use crate::error::Result;
+
+/// The workloads of the account context.
+#[derive(Debug, Clone, Copy)]
+pub struct Workloads<'c> {
+    pub(crate) client: &'c Client,
+}
+
+impl Workloads<'_> {
+    /// `GET /apps`.
+    pub async fn list(&self) -> Result<Vec<Workload>> {
+        self.client.get("/apps").await
+    }
+
+    /// `GET /apps/{id}`, with tiers.
+    pub async fn get(&self, id: u32) -> Result<Workload> {
+        self.client.get(&format!("/apps/{id}")).await
+    }
+
+    /// `PUT /apps/{id}` `{id, name}`.
+    pub async fn rename(&self, id: u32, name: &str) -> Result<Workload> {
+        let mut body = NameRequest::new(name);
+        body.id = Some(id);
+        self.client
+            .send_json(Method::PUT, &format!("/apps/{id}"), Some(&body))
+            .await
+    }
+
+    /// `DELETE /apps/{id}` (202).
+    pub async fn remove(&self, id: u32) -> Result<()> {
+        self.client
+            .send_ok(Method::DELETE, &format!("/apps/{id}"), NO_BODY)
+            .await
+    }
+}
+
+/// The tiers of one workload.
+#[derive(Debug, Clone, Copy)]
+pub struct Tiers<'c> {
+    pub(crate) client: &'c Client,
+    pub(crate) workload: u32,
+}
+
+impl Tiers<'_> {
+    fn path(&self, tier: Option<u32>) -> String {
+        match tier {
+            Some(t) => format!("/apps/{}/tiers/{t}", self.workload),
+            None => format!("/apps/{}/tiers", self.workload),
+        }
+    }
+
+    /// `GET /apps/{id}/tiers`.
+    pub async fn list(&self) -> Result<Vec<Tier>> {
+        self.client.get(&self.path(None)).await
+    }
+
+    /// `GET /apps/{id}/tiers/{tier}`.
+    pub async fn get(&self, tier: u32) -> Result<Tier> {
+        self.client.get(&self.path(Some(tier))).await
+    }
+
+    /// `POST /apps/{id}/tiers` `{name}`; returns the workload with its tiers.
+    pub async fn add(&self, name: &str) -> Result<Workload> {
+        self.client
+            .send_json(
+                Method::POST,
+                &self.path(None),
+                Some(&NameRequest::new(name)),
+            )
+            .await
+    }
+
+    /// `PUT /apps/{id}/tiers/{tier}` `{id, name}`; returns the workload.
+    pub async fn rename(&self, tier: u32, name: &str) -> Result<Workload> {
+        let mut body = NameRequest::new(name);
+        body.id = Some(tier);
+        self.client
+            .send_json(Method::PUT, &self.path(Some(tier)), Some(&body))
+            .await
+    }
+
+    /// `DELETE /apps/{id}/tiers/{tier}`.
+    pub async fn remove(&self, tier: u32) -> Result<()> {
+        self.client
+            .send_ok(Method::DELETE, &self.path(Some(tier)), NO_BODY)
+            .await
+    }
+}
