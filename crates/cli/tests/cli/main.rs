@@ -6,5 +6,6 @@ mod lifecycle;
 mod login;
 mod psk;
 mod renewal;
+mod resources;
 mod token;
 mod util;
