@@ -5,21 +5,14 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::args_res::{
-    ApiArgs, DatacenterCommand, TierCommand, UserCommand, VmCommand, WorkloadCommand,
-};
+use crate::args_res::{ApiArgs, DatacenterCommand, TierCommand, UserCommand, VmCommand, WorkloadCommand};
 
 /// armor: the Armor cloud-security API from your shell, CI jobs and scripts.
 ///
 /// Sign in once with `armor login`; every later command reuses and silently renews the
 /// session of the profile. Try everything offline with `armor demo` or `armor emulator`.
 #[derive(Debug, Parser)]
-#[command(
-    name = "armor",
-    version,
-    propagate_version = true,
-    max_term_width = 100
-)]
+#[command(name = "armor", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,

@@ -134,12 +134,7 @@ pub struct CreateVm {
     #[arg(long, value_name = "NAME")]
     pub workload_name: Option<String>,
     /// Existing tier id (of the workload)
-    #[arg(
-        long,
-        value_name = "ID",
-        required_unless_present = "tier_name",
-        conflicts_with = "tier_name"
-    )]
+    #[arg(long, value_name = "ID", required_unless_present = "tier_name", conflicts_with = "tier_name")]
     pub tier_id: Option<String>,
     /// Name of a new tier
     #[arg(long, value_name = "NAME")]

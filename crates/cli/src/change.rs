@@ -36,15 +36,8 @@ pub async fn gate(
         // Like the real call, this needs a session (its server and account context).
         let session = client.session().await?;
         let body = body.map(|b| format!(" {b}")).unwrap_or_default();
-        let account = session
-            .account_id
-            .map(|a| format!(" (X-Account-Context: {a})"))
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "What if: {what}: {method} {}{path}{body}{account}",
-            session.server
-        )?;
+        let account = session.account_id.map(|a| format!(" (X-Account-Context: {a})")).unwrap_or_default();
+        writeln!(out, "What if: {what}: {method} {}{path}{body}{account}", session.server)?;
         writeln!(out, "Nothing was sent.")?;
         return Ok(true);
     }
@@ -57,9 +50,9 @@ pub async fn gate(
     }
     if !prompt::interactive() {
         match impact {
-            Impact::High => bail!(
-                "refusing to {what} without confirmation: there is no terminal to ask on; pass --yes"
-            ),
+            Impact::High => {
+                bail!("refusing to {what} without confirmation: there is no terminal to ask on; pass --yes")
+            }
             Impact::Medium => {
                 bail!("--confirm needs a terminal to ask on; run without --confirm to proceed")
             }
@@ -73,7 +66,5 @@ pub async fn gate(
 
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }

@@ -39,21 +39,15 @@ impl EnvKey {
         match (env("ARMOR_API_KEY_ID"), env("ARMOR_API_KEY_SECRET")) {
             (None, None) => Ok(None),
             (Some(key_id), Some(secret)) => {
-                let account = env("ARMOR_ACCOUNT_ID")
-                    .map(|a| a.parse::<AccountId>())
-                    .transpose()?;
-                Ok(Some(EnvKey {
-                    key_id,
-                    secret: SecretString::from(secret),
-                    account,
-                }))
+                let account = env("ARMOR_ACCOUNT_ID").map(|a| a.parse::<AccountId>()).transpose()?;
+                Ok(Some(EnvKey { key_id, secret: SecretString::from(secret), account }))
             }
-            (Some(_), None) => bail!(
-                "ARMOR_API_KEY_ID is set but ARMOR_API_KEY_SECRET is not; set both or neither"
-            ),
-            (None, Some(_)) => bail!(
-                "ARMOR_API_KEY_SECRET is set but ARMOR_API_KEY_ID is not; set both or neither"
-            ),
+            (Some(_), None) => {
+                bail!("ARMOR_API_KEY_ID is set but ARMOR_API_KEY_SECRET is not; set both or neither")
+            }
+            (None, Some(_)) => {
+                bail!("ARMOR_API_KEY_SECRET is set but ARMOR_API_KEY_ID is not; set both or neither")
+            }
         }
     }
 }
@@ -63,7 +57,9 @@ impl Context {
         let config_dir = match &g.config_dir {
             Some(dir) => dir.clone(),
             None => armor_client::default_config_dir().ok_or_else(|| {
-                anyhow!("cannot find a config directory (no home directory); set --config-dir or ARMOR_CONFIG_DIR")
+                anyhow!(
+                    "cannot find a config directory (no home directory); set --config-dir or ARMOR_CONFIG_DIR"
+                )
             })?,
         };
         let profile = Settings::resolve_profile(&config_dir, g.profile.as_deref())?;
@@ -72,9 +68,7 @@ impl Context {
         }
         // Rarely needed (see the README), so an environment variable rather than a flag.
         let expires_in_unit = match std::env::var("ARMOR_EXPIRES_IN_UNIT") {
-            Ok(v) if !v.is_empty() => v
-                .parse()
-                .map_err(|e: String| anyhow!("ARMOR_EXPIRES_IN_UNIT: {e}"))?,
+            Ok(v) if !v.is_empty() => v.parse().map_err(|e: String| anyhow!("ARMOR_EXPIRES_IN_UNIT: {e}"))?,
             _ => ExpiresInUnit::Auto,
         };
         Ok(Context {
@@ -129,10 +123,7 @@ impl Context {
         {
             b = b.server(previous.server);
         }
-        b.store(store)
-            .replace_session()
-            .build()
-            .context("cannot log in")
+        b.store(store).replace_session().build().context("cannot log in")
     }
 
     /// Fails if the credentials come from the environment: nothing is stored to change.

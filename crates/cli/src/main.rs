@@ -29,17 +29,12 @@ fn main() -> ExitCode {
         }
     };
     init_tracing(cli.global.verbose);
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => return fail(&anyhow::Error::new(e).context("cannot start the async runtime")),
     };
     let mut out = io::BufWriter::new(io::stdout());
-    let result = runtime
-        .block_on(cmd::run(cli, &mut out))
-        .and_then(|()| Ok(out.flush()?));
+    let result = runtime.block_on(cmd::run(cli, &mut out)).and_then(|()| Ok(out.flush()?));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
@@ -57,9 +52,7 @@ fn fail(e: &anyhow::Error) -> ExitCode {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain()
-        .filter_map(|c| c.downcast_ref::<io::Error>())
-        .any(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    e.chain().filter_map(|c| c.downcast_ref::<io::Error>()).any(|io| io.kind() == io::ErrorKind::BrokenPipe)
 }
 
 /// `-v` shows armor's own request and session events; `-vv` adds the HTTP client's.

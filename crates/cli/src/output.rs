@@ -6,11 +6,26 @@ use anyhow::Result;
 use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
+use crate::args::Format;
+
 /// Writes `value` as pretty JSON and a newline.
 pub fn json(out: &mut dyn Write, value: &impl Serialize) -> Result<()> {
     serde_json::to_writer_pretty(&mut *out, value)?;
     writeln!(out)?;
     Ok(())
+}
+
+/// Writes `value` as JSON, or in table format the one-line message `text` makes.
+pub fn result(
+    format: Format,
+    out: &mut dyn Write,
+    value: &impl Serialize,
+    text: impl FnOnce() -> String,
+) -> Result<()> {
+    match format {
+        Format::Json => json(out, value),
+        Format::Table => Ok(writeln!(out, "{}", text())?),
+    }
 }
 
 /// Writes `label: value` lines with the values aligned.
@@ -32,22 +47,14 @@ pub fn table(out: &mut dyn Write, headers: &[&str], rows: Vec<Vec<String>>) -> R
         t.add_row(row);
     }
     for line in t.lines() {
-        writeln!(
-            out,
-            "{}",
-            line.trim_end().strip_prefix(' ').unwrap_or(line.trim_end())
-        )?;
+        writeln!(out, "{}", line.trim_end().strip_prefix(' ').unwrap_or(line.trim_end()))?;
     }
     Ok(())
 }
 
 /// A duration as `2h 05m 09s`, `14m 59s` or `42s`; hours are not capped at 60 minutes.
 pub fn human_duration(secs: i64) -> String {
-    let (sign, s) = if secs < 0 {
-        ("-", secs.unsigned_abs())
-    } else {
-        ("", secs as u64)
-    };
+    let (sign, s) = if secs < 0 { ("-", secs.unsigned_abs()) } else { ("", secs as u64) };
     let (h, m, s) = (s / 3600, (s % 3600) / 60, s % 60);
     if h > 0 {
         format!("{sign}{h}h {m:02}m {s:02}s")
@@ -84,10 +91,7 @@ mod tests {
         table(
             &mut out,
             &["id", "name"],
-            vec![
-                vec!["1".into(), "one".into()],
-                vec!["1000".into(), "x".into()],
-            ],
+            vec![vec!["1".into(), "one".into()], vec!["1000".into(), "x".into()]],
         )
         .unwrap();
         let text = String::from_utf8(out).unwrap();

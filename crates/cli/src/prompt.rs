@@ -17,10 +17,7 @@ pub fn confirm(question: &str) -> Result<bool> {
     err.flush()?;
     let mut answer = String::new();
     io::stdin().lock().read_line(&mut answer)?;
-    Ok(matches!(
-        answer.trim().to_ascii_lowercase().as_str(),
-        "y" | "yes"
-    ))
+    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
 }
 
 /// Asks for a line of text on the terminal.
@@ -35,18 +32,14 @@ pub fn ask(question: &str) -> Result<String> {
 
 /// Asks for a password without echo.
 pub fn password(question: &str) -> Result<SecretString> {
-    let pw =
-        rpassword::prompt_password(format!("{question}: ")).context("cannot read the password")?;
+    let pw = rpassword::prompt_password(format!("{question}: ")).context("cannot read the password")?;
     Ok(SecretString::from(pw))
 }
 
 /// Reads the first line of stdin, without its line ending. Empty input is an error.
 pub fn stdin_line(what: &str) -> Result<String> {
     let mut line = String::new();
-    io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .with_context(|| format!("cannot read the {what} from stdin"))?;
+    io::stdin().lock().read_line(&mut line).with_context(|| format!("cannot read the {what} from stdin"))?;
     let line = line.strip_suffix('\n').unwrap_or(&line);
     let line = line.strip_suffix('\r').unwrap_or(line);
     if line.is_empty() {

@@ -34,24 +34,15 @@ impl Client {
         account: Option<AccountId>,
     ) -> Result<Session> {
         let http = &self.inner.http;
-        let mut call = Call::new(Method::POST, "/auth/authorize").json(&AuthorizeRequest {
-            username: username.to_owned(),
-            password,
-        });
+        let mut call = Call::new(Method::POST, "/auth/authorize")
+            .json(&AuthorizeRequest { username: username.to_owned(), password });
         call.timeout = Some(self.inner.timeouts.login);
         let authorized: AuthorizeResponse = http.send(call).await?;
-        let request = TokenRequest {
-            code: authorized.code,
-            grant_type: GRANT_AUTHORIZATION_CODE.into(),
-        };
-        let tokens: TokenResponse = http
-            .send(Call::new(Method::POST, "/auth/token").json(&request))
-            .await?;
+        let request = TokenRequest { code: authorized.code, grant_type: GRANT_AUTHORIZATION_CODE.into() };
+        let tokens: TokenResponse = http.send(Call::new(Method::POST, "/auth/token").json(&request)).await?;
         let now = self.now();
         let token = self.token_state(&tokens, now, now)?;
-        let me = self
-            .fetch_me(Auth::Token(&token.access_token), None)
-            .await?;
+        let me = self.fetch_me(Auth::Token(&token.access_token), None).await?;
         let session = self.new_session(Credentials::Token(token), me, account)?;
         self.store_login(session).await
     }
@@ -71,21 +62,12 @@ impl Client {
     }
 
     /// The session of an API key: its identity from a signed `GET /me`.
-    pub(crate) async fn api_key_session(
-        &self,
-        key: ApiKey,
-        account: Option<AccountId>,
-    ) -> Result<Session> {
+    pub(crate) async fn api_key_session(&self, key: ApiKey, account: Option<AccountId>) -> Result<Session> {
         let me = self.fetch_me(Auth::Key(&key), None).await?;
         self.new_session(Credentials::ApiKey(key), me, account)
     }
 
-    fn new_session(
-        &self,
-        auth: Credentials,
-        me: Me,
-        account: Option<AccountId>,
-    ) -> Result<Session> {
+    fn new_session(&self, auth: Credentials, me: Me, account: Option<AccountId>) -> Result<Session> {
         let mut session = Session::new(self.server().to_string(), self.api_version(), auth, me);
         if let Some(id) = account {
             session.set_account(id)?;
@@ -126,9 +108,7 @@ impl Client {
         self.reload(&mut slot)?;
         let session = self.current(&mut slot)?;
         let Some(current) = session.token() else {
-            return Err(Error::NotTokenSession {
-                profile: self.profile(),
-            });
+            return Err(Error::NotTokenSession { profile: self.profile() });
         };
         let token = token.unwrap_or_else(|| current.access_token.clone());
         let renewed = self.reissue(session, &token).await?;
@@ -157,9 +137,7 @@ impl Client {
                 Ok(session.clone())
             }
             Freshness::Expired => {
-                let expired_at = session
-                    .token()
-                    .map_or(jiff::Timestamp::UNIX_EPOCH, |t| t.expires_at);
+                let expired_at = session.token().map_or(jiff::Timestamp::UNIX_EPOCH, |t| t.expires_at);
                 if let Some(store) = &self.inner.store {
                     store.remove()?;
                 }
@@ -183,9 +161,7 @@ impl Client {
     /// permissions, features) and returns it.
     pub async fn whoami(&self) -> Result<Me> {
         let session = self.ensure_fresh().await?;
-        let me = self
-            .fetch_me(Auth::from(&session.auth), session.account_id)
-            .await?;
+        let me = self.fetch_me(Auth::from(&session.auth), session.account_id).await?;
         let update = me.clone();
         self.update(move |s| {
             s.set_identity(update);
@@ -214,9 +190,7 @@ impl Client {
     }
 
     async fn reissue(&self, session: &Session, token: &AccessToken) -> Result<Session> {
-        let body = ReissueRequest {
-            token: SecretString::from(token.expose().to_owned()),
-        };
+        let body = ReissueRequest { token: SecretString::from(token.expose().to_owned()) };
         let call = Call::new(Method::POST, "/auth/token/reissue").json(&body);
         let tokens: TokenResponse = self.inner.http.send(call).await?;
         let now = self.now();
@@ -234,12 +208,8 @@ impl Client {
         started_at: jiff::Timestamp,
         now: jiff::Timestamp,
     ) -> Result<TokenState> {
-        let token = AccessToken::parse(tokens.access_token.expose_secret())
-            .map_err(Error::MalformedToken)?;
-        let length = self
-            .inner
-            .expires_in_unit
-            .lifetime(tokens.expires_in, tokens.token_type.as_deref());
+        let token = AccessToken::parse(tokens.access_token.expose_secret()).map_err(Error::MalformedToken)?;
+        let length = self.inner.expires_in_unit.lifetime(tokens.expires_in, tokens.token_type.as_deref());
         Ok(TokenState::new(token, length, started_at, now))
     }
 

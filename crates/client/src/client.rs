@@ -127,11 +127,7 @@ impl ClientBuilder {
                 let in_session = ServerUrl::parse(&s.server)?;
                 if given != in_session {
                     return Err(Error::ServerMismatch {
-                        profile: self
-                            .store
-                            .as_ref()
-                            .map_or(DEFAULT_PROFILE, |s| s.profile())
-                            .to_owned(),
+                        profile: self.store.as_ref().map_or(DEFAULT_PROFILE, |s| s.profile()).to_owned(),
                         stored: in_session.to_string(),
                         given: given.to_string(),
                     });
@@ -219,11 +215,7 @@ impl Client {
     }
 
     pub(crate) fn profile(&self) -> String {
-        self.inner
-            .store
-            .as_ref()
-            .map_or(DEFAULT_PROFILE, |s| s.profile())
-            .to_owned()
+        self.inner.store.as_ref().map_or(DEFAULT_PROFILE, |s| s.profile()).to_owned()
     }
 
     pub(crate) fn now(&self) -> jiff::Timestamp {
@@ -257,9 +249,7 @@ impl Client {
         if slot.is_none() {
             self.reload(slot)?;
         }
-        slot.as_ref().ok_or_else(|| Error::NoSession {
-            profile: self.profile(),
-        })
+        slot.as_ref().ok_or_else(|| Error::NoSession { profile: self.profile() })
     }
 
     /// Re-reads the stored session into `slot` (no-op without a store).
@@ -288,7 +278,6 @@ impl Client {
 
     /// An authenticated `GET` decoded as `T`.
     pub async fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
-        self.send_json(Method::GET, path, crate::resources::NO_BODY)
-            .await
+        self.send_json(Method::GET, path, crate::resources::NO_BODY).await
     }
 }

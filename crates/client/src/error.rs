@@ -116,10 +116,7 @@ pub enum Error {
         source: serde_json::Error,
     },
     /// An account id that is not one of the session's accounts.
-    #[error(
-        "account {id} is not one of this session's accounts; valid ids: {}",
-        join(valid)
-    )]
+    #[error("account {id} is not one of this session's accounts; valid ids: {}", join(valid))]
     UnknownAccount {
         /// The id asked for.
         id: AccountId,
@@ -173,11 +170,7 @@ pub struct ApiFailure {
 
 impl std::fmt::Display for ApiFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} {} failed with HTTP {}",
-            self.method, self.path, self.status
-        )?;
+        write!(f, "{} {} failed with HTTP {}", self.method, self.path, self.status)?;
         if let Some(m) = &self.message {
             write!(f, ": {m}")?;
         }
@@ -193,10 +186,7 @@ impl std::fmt::Display for ApiFailure {
 }
 
 fn join(ids: &[AccountId]) -> String {
-    ids.iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
+    ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
 
 impl Error {
@@ -209,10 +199,6 @@ impl Error {
     }
 
     pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
-        Error::Io {
-            action,
-            path: path.into(),
-            source,
-        }
+        Error::Io { action, path: path.into(), source }
     }
 }

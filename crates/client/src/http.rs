@@ -66,14 +66,7 @@ pub(crate) struct Call<'a> {
 
 impl<'a> Call<'a> {
     pub fn new(method: Method, path: &'a str) -> Self {
-        Call {
-            method,
-            path,
-            auth: Auth::None,
-            account: None,
-            body: None,
-            timeout: None,
-        }
+        Call { method, path, auth: Auth::None, account: None, body: None, timeout: None }
     }
 
     pub fn json(mut self, body: &impl Serialize) -> Self {
@@ -113,15 +106,8 @@ impl Http {
             .https_only(!server.as_str().starts_with("http://"))
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|source| Error::Unreachable {
-                url: server.to_string(),
-                source,
-            })?;
-        Ok(Http {
-            client,
-            server,
-            clock,
-        })
+            .map_err(|source| Error::Unreachable { url: server.to_string(), source })?;
+        Ok(Http { client, server, clock })
     }
 
     pub fn server(&self) -> &ServerUrl {
@@ -131,17 +117,11 @@ impl Http {
     /// Sends `call`; returns status and body of any response, error or not.
     pub async fn send_raw(&self, call: Call<'_>) -> Result<RawResponse> {
         let url = self.server.join(call.path);
-        let mut req = self
-            .client
-            .request(call.method.clone(), &url)
-            .header(ACCEPT, "application/json");
+        let mut req = self.client.request(call.method.clone(), &url).header(ACCEPT, "application/json");
         match call.auth {
             Auth::None => {}
             Auth::Token(token) => {
-                req = req.header(
-                    AUTHORIZATION,
-                    sensitive(format!("FH-AUTH {}", token.expose()))?,
-                );
+                req = req.header(AUTHORIZATION, sensitive(format!("FH-AUTH {}", token.expose()))?);
             }
             Auth::Key(key) => {
                 let signable = psk::Signable {
@@ -160,25 +140,16 @@ impl Http {
             req = req.header("X-Account-Context", id.to_string());
         }
         if let Some(body) = call.body {
-            req = req
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body);
+            req = req.header(reqwest::header::CONTENT_TYPE, "application/json").body(body);
         }
         if let Some(t) = call.timeout {
             req = req.timeout(t);
         }
         let started = Instant::now();
-        let unreachable = |source| Error::Unreachable {
-            url: url.clone(),
-            source,
-        };
+        let unreachable = |source| Error::Unreachable { url: url.clone(), source };
         let resp = req.send().await.map_err(unreachable)?;
         let status = resp.status();
-        let date = resp
-            .headers()
-            .get(DATE)
-            .and_then(|d| d.to_str().ok())
-            .and_then(parse_http_date);
+        let date = resp.headers().get(DATE).and_then(|d| d.to_str().ok()).and_then(parse_http_date);
         let body = resp.bytes().await.map_err(unreachable)?.to_vec();
         tracing::debug!(
             method = %call.method,
@@ -188,12 +159,7 @@ impl Http {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "http request"
         );
-        Ok(RawResponse {
-            status: status.as_u16(),
-            body,
-            date,
-            received_at: self.clock.now(),
-        })
+        Ok(RawResponse { status: status.as_u16(), body, date, received_at: self.clock.now() })
     }
 
     /// Sends `call` and decodes a success body as `T`; an error status becomes
@@ -247,9 +213,7 @@ fn clock_hint(message: Option<&str>, raw: &RawResponse) -> Option<String> {
                 skew.abs()
             )
         }
-        None => {
-            "the local clock looks off; ARMOR-PSK needs it within 5 minutes of the server's".into()
-        }
+        None => "the local clock looks off; ARMOR-PSK needs it within 5 minutes of the server's".into(),
     })
 }
 

@@ -41,8 +41,7 @@ pub use http::{RawResponse, Timeouts};
 pub use reqwest::Method;
 pub use server::ServerUrl;
 pub use session::{
-    ApiKey, ApiSecret, Credentials, FORMAT as SESSION_FORMAT, Freshness, RenewalPolicy, Session,
-    TokenState,
+    ApiKey, ApiSecret, Credentials, FORMAT as SESSION_FORMAT, Freshness, RenewalPolicy, Session, TokenState,
 };
 pub use settings::Settings;
 pub use store::{DEFAULT_PROFILE, SessionStore, StoreLock, default_config_dir, validate_profile};

@@ -22,24 +22,14 @@ impl ServerUrl {
     /// Parses and checks a server address.
     pub fn parse(input: &str) -> Result<ServerUrl> {
         // Never echo an address that may carry a password.
-        let shown = if input.contains('@') {
-            "<address with credentials>"
-        } else {
-            input
-        };
-        let invalid = |reason| Error::InvalidServer {
-            input: shown.to_owned(),
-            reason,
-        };
+        let shown = if input.contains('@') { "<address with credentials>" } else { input };
+        let invalid = |reason| Error::InvalidServer { input: shown.to_owned(), reason };
         let trimmed = input.trim();
         if trimmed.is_empty() {
             return Err(invalid("it is empty"));
         }
-        let with_scheme = if trimmed.contains("://") {
-            trimmed.to_owned()
-        } else {
-            format!("https://{trimmed}")
-        };
+        let with_scheme =
+            if trimmed.contains("://") { trimmed.to_owned() } else { format!("https://{trimmed}") };
         let url = Url::parse(&with_scheme).map_err(|_| invalid("not a URL or host name"))?;
         if !url.username().is_empty() || url.password().is_some() {
             return Err(invalid("credentials do not belong in the server address"));
@@ -55,14 +45,10 @@ impl ServerUrl {
             "https" => {}
             "http" if is_loopback(&host) => {}
             "http" => {
-                return Err(Error::InsecureServer {
-                    host: host.to_string(),
-                });
+                return Err(Error::InsecureServer { host: host.to_string() });
             }
             _ => {
-                return Err(invalid(
-                    "the scheme must be https (or http to a loopback host)",
-                ));
+                return Err(invalid("the scheme must be https (or http to a loopback host)"));
             }
         }
         Ok(ServerUrl(url))
@@ -99,62 +85,27 @@ mod tests {
 
     #[test]
     fn bare_hosts_mean_https() {
-        assert_eq!(
-            ServerUrl::parse("api.armor.com").unwrap().as_str(),
-            "https://api.armor.com"
-        );
-        assert_eq!(
-            ServerUrl::parse("api.armor.com:8443").unwrap().as_str(),
-            "https://api.armor.com:8443"
-        );
-        assert_eq!(
-            ServerUrl::parse("https://api.armor.com/").unwrap().as_str(),
-            "https://api.armor.com"
-        );
+        assert_eq!(ServerUrl::parse("api.armor.com").unwrap().as_str(), "https://api.armor.com");
+        assert_eq!(ServerUrl::parse("api.armor.com:8443").unwrap().as_str(), "https://api.armor.com:8443");
+        assert_eq!(ServerUrl::parse("https://api.armor.com/").unwrap().as_str(), "https://api.armor.com");
     }
 
     #[test]
     fn http_only_to_loopback() {
-        for ok in [
-            "http://127.0.0.1:8080",
-            "http://127.9.9.9",
-            "http://localhost:1",
-            "http://[::1]:5",
-        ] {
+        for ok in ["http://127.0.0.1:8080", "http://127.9.9.9", "http://localhost:1", "http://[::1]:5"] {
             assert!(ServerUrl::parse(ok).is_ok(), "{ok}");
         }
-        for bad in [
-            "http://api.armor.com",
-            "http://10.0.0.1",
-            "http://localhost.evil.com",
-            "http://[::2]",
-        ] {
-            assert!(
-                matches!(ServerUrl::parse(bad), Err(Error::InsecureServer { .. })),
-                "{bad}"
-            );
+        for bad in ["http://api.armor.com", "http://10.0.0.1", "http://localhost.evil.com", "http://[::2]"] {
+            assert!(matches!(ServerUrl::parse(bad), Err(Error::InsecureServer { .. })), "{bad}");
         }
     }
 
     #[test]
     fn rejects_junk() {
-        for bad in [
-            "",
-            "ftp://x",
-            "https://u:p@x",
-            "https://x/path",
-            "https://x?q=1",
-            "https://",
-            "::",
-        ] {
+        for bad in ["", "ftp://x", "https://u:p@x", "https://x/path", "https://x?q=1", "https://", "::"] {
             assert!(ServerUrl::parse(bad).is_err(), "{bad}");
         }
-        let err = ServerUrl::parse("https://u:secretpw@x")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("credentials") && !err.contains("secretpw"),
-            "{err}"
-        );
+        let err = ServerUrl::parse("https://u:secretpw@x").unwrap_err().to_string();
+        assert!(err.contains("credentials") && !err.contains("secretpw"), "{err}");
     }
 }

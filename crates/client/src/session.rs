@@ -89,18 +89,12 @@ impl ApiKey {
             || key_id.contains(':')
             || key_id.chars().any(|c| c.is_whitespace() || c.is_control())
         {
-            return Err(Error::InvalidApiKey(
-                "the key id must be non-empty, without colons or white space",
-            ));
+            return Err(Error::InvalidApiKey("the key id must be non-empty, without colons or white space"));
         }
         if secret.expose_secret().is_empty() {
             return Err(Error::InvalidApiKey("the secret is empty"));
         }
-        Ok(ApiKey {
-            key_id: key_id.to_owned(),
-            secret: ApiSecret(secret),
-            stored_at: None,
-        })
+        Ok(ApiKey { key_id: key_id.to_owned(), secret: ApiSecret(secret), stored_at: None })
     }
 }
 
@@ -157,12 +151,7 @@ pub struct TokenState {
 
 impl TokenState {
     /// A token issued at `now`, living `length`.
-    pub fn new(
-        access_token: AccessToken,
-        length: Duration,
-        started_at: Timestamp,
-        now: Timestamp,
-    ) -> Self {
+    pub fn new(access_token: AccessToken, length: Duration, started_at: Timestamp, now: Timestamp) -> Self {
         TokenState {
             access_token,
             length_secs: length.as_secs(),
@@ -219,8 +208,7 @@ impl Session {
 
     /// Where the session stands: API-key sessions are always fresh.
     pub fn freshness(&self, policy: &RenewalPolicy, now: Timestamp) -> Freshness {
-        self.token()
-            .map_or(Freshness::Fresh, |t| policy.freshness(t, now))
+        self.token().map_or(Freshness::Fresh, |t| policy.freshness(t, now))
     }
 
     /// Whether `id` is one of the session's accounts.
@@ -231,10 +219,7 @@ impl Session {
     /// Sets the account context; it must be one of the session's accounts.
     pub fn set_account(&mut self, id: AccountId) -> Result<()> {
         if !self.has_account(id) {
-            return Err(Error::UnknownAccount {
-                id,
-                valid: self.accounts.iter().map(|a| a.id).collect(),
-            });
+            return Err(Error::UnknownAccount { id, valid: self.accounts.iter().map(|a| a.id).collect() });
         }
         self.account_id = Some(id);
         Ok(())
@@ -269,9 +254,7 @@ pub struct RenewalPolicy {
 
 impl Default for RenewalPolicy {
     fn default() -> Self {
-        RenewalPolicy {
-            remaining_fraction: 2.0 / 3.0,
-        }
+        RenewalPolicy { remaining_fraction: 2.0 / 3.0 }
     }
 }
 
@@ -357,16 +340,9 @@ mod tests {
 
     #[test]
     fn account_context_must_be_known() {
-        let me = Me::new(
-            User::new("a@b.c", "A", "B", 1),
-            vec![Account::new(5, "five"), Account::new(6, "six")],
-        );
-        let mut s = Session::new(
-            "https://x".into(),
-            ApiVersion::V1_0,
-            Credentials::Token(token(0, 900)),
-            me,
-        );
+        let me =
+            Me::new(User::new("a@b.c", "A", "B", 1), vec![Account::new(5, "five"), Account::new(6, "six")]);
+        let mut s = Session::new("https://x".into(), ApiVersion::V1_0, Credentials::Token(token(0, 900)), me);
         assert_eq!(s.account_id, Some(AccountId(5)));
         s.set_account(AccountId(6)).unwrap();
         let err = s.set_account(AccountId(7)).unwrap_err().to_string();
@@ -377,26 +353,14 @@ mod tests {
     #[test]
     fn debug_hides_the_token() {
         let me = Me::new(User::new("a@b.c", "A", "B", 1), vec![]);
-        let s = Session::new(
-            "https://x".into(),
-            ApiVersion::V1_0,
-            Credentials::Token(token(0, 900)),
-            me.clone(),
-        );
+        let s =
+            Session::new("https://x".into(), ApiVersion::V1_0, Credentials::Token(token(0, 900)), me.clone());
         assert!(!format!("{s:?}").contains("2261bac2"));
         let key = ApiKey::new("key-1", SecretString::from("s3cr3t-value")).unwrap();
-        let s = Session::new(
-            "https://x".into(),
-            ApiVersion::V1_0,
-            Credentials::ApiKey(key),
-            me,
-        );
+        let s = Session::new("https://x".into(), ApiVersion::V1_0, Credentials::ApiKey(key), me);
         assert!(!format!("{s:?}").contains("s3cr3t-value"));
         let json = serde_json::to_string(&s).unwrap();
-        assert!(
-            json.contains(r#""mode":"api_key""#) && json.contains("s3cr3t-value"),
-            "{json}"
-        );
+        assert!(json.contains(r#""mode":"api_key""#) && json.contains("s3cr3t-value"), "{json}");
         assert_eq!(serde_json::from_str::<Session>(&json).unwrap(), s);
     }
 }

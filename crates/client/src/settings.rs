@@ -29,8 +29,9 @@ impl Settings {
     pub fn load(config_dir: &Path) -> Result<Settings> {
         let path = Self::path(config_dir);
         match fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|source| Error::CorruptSettings { path, source }),
+            Ok(bytes) => {
+                serde_json::from_slice(&bytes).map_err(|source| Error::CorruptSettings { path, source })
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Settings::default()),
             Err(e) => Err(Error::io("read", path, e)),
         }
@@ -40,8 +41,8 @@ impl Settings {
     pub fn save(&self, config_dir: &Path) -> Result<()> {
         crate::store::ensure_private_dir(config_dir)?;
         let path = Self::path(config_dir);
-        let json = serde_json::to_vec_pretty(self)
-            .map_err(|e| Error::io("encode", &path, io::Error::other(e)))?;
+        let json =
+            serde_json::to_vec_pretty(self).map_err(|e| Error::io("encode", &path, io::Error::other(e)))?;
         let mut tmp = tempfile::Builder::new()
             .prefix(".config.")
             .tempfile_in(config_dir)
@@ -49,8 +50,7 @@ impl Settings {
         tmp.write_all(&json)
             .and_then(|()| tmp.as_file().sync_all())
             .map_err(|e| Error::io("write", tmp.path().to_owned(), e))?;
-        tmp.persist(&path)
-            .map_err(|e| Error::io("replace", path, e.error))?;
+        tmp.persist(&path).map_err(|e| Error::io("replace", path, e.error))?;
         Ok(())
     }
 
@@ -59,9 +59,7 @@ impl Settings {
     pub fn resolve_profile(config_dir: &Path, explicit: Option<&str>) -> Result<String> {
         let name = match explicit.filter(|p| !p.is_empty()) {
             Some(p) => p.to_owned(),
-            None => Self::load(config_dir)?
-                .default_profile
-                .unwrap_or_else(|| DEFAULT_PROFILE.to_owned()),
+            None => Self::load(config_dir)?.default_profile.unwrap_or_else(|| DEFAULT_PROFILE.to_owned()),
         };
         validate_profile(&name)?;
         Ok(name)
@@ -75,25 +73,13 @@ mod tests {
     #[test]
     fn resolves_flag_then_default_then_builtin() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(
-            Settings::resolve_profile(dir.path(), None).unwrap(),
-            "default"
-        );
-        Settings {
-            default_profile: Some("prod".into()),
-        }
-        .save(dir.path())
-        .unwrap();
+        assert_eq!(Settings::resolve_profile(dir.path(), None).unwrap(), "default");
+        Settings { default_profile: Some("prod".into()) }.save(dir.path()).unwrap();
         assert_eq!(Settings::resolve_profile(dir.path(), None).unwrap(), "prod");
-        assert_eq!(
-            Settings::resolve_profile(dir.path(), Some("ci")).unwrap(),
-            "ci"
-        );
+        assert_eq!(Settings::resolve_profile(dir.path(), Some("ci")).unwrap(), "ci");
         assert!(Settings::resolve_profile(dir.path(), Some("a/b")).is_err());
         fs::write(Settings::path(dir.path()), b"{oops").unwrap();
-        let err = Settings::resolve_profile(dir.path(), None)
-            .unwrap_err()
-            .to_string();
+        let err = Settings::resolve_profile(dir.path(), None).unwrap_err().to_string();
         assert!(err.contains("config.json"), "{err}");
     }
 }

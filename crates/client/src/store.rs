@@ -33,14 +33,8 @@ pub fn default_config_dir() -> Option<PathBuf> {
 pub fn validate_profile(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 64
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::InvalidProfile(name.to_owned()))
-    }
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok { Ok(()) } else { Err(Error::InvalidProfile(name.to_owned())) }
 }
 
 /// The stored session of one profile.
@@ -60,10 +54,7 @@ impl SessionStore {
     /// The store of `profile` under `config_dir`. Nothing is touched on disk yet.
     pub fn new(config_dir: impl Into<PathBuf>, profile: &str) -> Result<Self> {
         validate_profile(profile)?;
-        Ok(SessionStore {
-            config_dir: config_dir.into(),
-            profile: profile.to_owned(),
-        })
+        Ok(SessionStore { config_dir: config_dir.into(), profile: profile.to_owned() })
     }
 
     /// The profile name.
@@ -97,9 +88,7 @@ impl SessionStore {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Error::io("read", path, e)),
         };
-        serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|source| Error::CorruptSession { path, source })
+        serde_json::from_slice(&bytes).map(Some).map_err(|source| Error::CorruptSession { path, source })
     }
 
     /// Replaces the session atomically: a private temp file in the same directory,
@@ -122,8 +111,7 @@ impl SessionStore {
             .and_then(|()| tmp.as_file().sync_all())
             .map_err(|e| Error::io("write", tmp.path().to_owned(), e))?;
         let path = self.path();
-        tmp.persist(&path)
-            .map_err(|e| Error::io("replace", path, e.error))?;
+        tmp.persist(&path).map_err(|e| Error::io("replace", path, e.error))?;
         sync_dir(&dir)
     }
 
@@ -187,16 +175,12 @@ pub(crate) fn ensure_private_dir(dir: &Path) -> Result<()> {
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
-        .map_err(|e| Error::io("create directory", dir, e))
+    builder.create(dir).map_err(|e| Error::io("create directory", dir, e))
 }
 
 fn sync_dir(dir: &Path) -> Result<()> {
     #[cfg(unix)]
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| Error::io("sync", dir, e))?;
+    File::open(dir).and_then(|d| d.sync_all()).map_err(|e| Error::io("sync", dir, e))?;
     #[cfg(not(unix))]
     let _ = dir;
     Ok(())
@@ -225,9 +209,6 @@ mod tests {
         fs::create_dir_all(dir.path().join("sessions")).unwrap();
         fs::write(store.path(), b"{\"format\":1,\"serv").unwrap();
         let err = store.load().unwrap_err().to_string();
-        assert!(
-            err.contains("p.json") && err.contains("armor login"),
-            "{err}"
-        );
+        assert!(err.contains("p.json") && err.contains("armor login"), "{err}");
     }
 }

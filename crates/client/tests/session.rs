@@ -19,16 +19,9 @@ struct Env {
 impl Env {
     async fn new() -> Env {
         let clock = ManualClock::new(Timestamp::from_second(1_800_000_000).unwrap());
-        let config = EmulatorConfig {
-            clock: Arc::new(clock.clone()),
-            ..Default::default()
-        };
+        let config = EmulatorConfig { clock: Arc::new(clock.clone()), ..Default::default() };
         let emu = Emulator::start(config).await.unwrap();
-        Env {
-            emu,
-            clock,
-            dir: tempfile::tempdir().unwrap(),
-        }
+        Env { emu, clock, dir: tempfile::tempdir().unwrap() }
     }
 
     fn client(&self) -> Client {
@@ -46,9 +39,7 @@ impl Env {
 
     async fn login(&self) -> Client {
         let c = self.client();
-        c.login(EmulatorConfig::DEMO_USERNAME, password(), None)
-            .await
-            .unwrap();
+        c.login(EmulatorConfig::DEMO_USERNAME, password(), None).await.unwrap();
         c
     }
 
@@ -58,13 +49,7 @@ impl Env {
     }
 
     fn file(&self, profile: &str) -> Vec<u8> {
-        std::fs::read(
-            self.dir
-                .path()
-                .join("sessions")
-                .join(format!("{profile}.json")),
-        )
-        .unwrap()
+        std::fs::read(self.dir.path().join("sessions").join(format!("{profile}.json"))).unwrap()
     }
 }
 
@@ -80,16 +65,9 @@ async fn login_stores_a_session_with_the_first_account() {
     assert_eq!(s.user.username, EmulatorConfig::DEMO_USERNAME);
     assert_eq!(s.account_id, Some(AccountId(1000)));
     assert!(s.accounts.len() >= 3);
-    assert_eq!(
-        s.token().unwrap().length(),
-        Duration::from_secs(900),
-        "15 minutes read by the auto rule"
-    );
+    assert_eq!(s.token().unwrap().length(), Duration::from_secs(900), "15 minutes read by the auto rule");
     assert_eq!(s.token().unwrap().started_at, env.clock.now());
-    assert_eq!(
-        s.token().unwrap().expires_at.as_second(),
-        env.clock.now().as_second() + 900
-    );
+    assert_eq!(s.token().unwrap().expires_at.as_second(), env.clock.now().as_second() + 900);
     assert!(!s.departments.is_empty() && s.permissions.is_object() && !s.features.is_empty());
     // A second client (another process) sees the same session.
     assert_eq!(env.client().session().await.unwrap(), s);
@@ -107,23 +85,9 @@ async fn login_stores_a_session_with_the_first_account() {
 async fn login_with_an_account_context() {
     let env = Env::new().await;
     let c = env.client();
-    let s = c
-        .login(
-            EmulatorConfig::DEMO_USERNAME,
-            password(),
-            Some(AccountId(1002)),
-        )
-        .await
-        .unwrap();
+    let s = c.login(EmulatorConfig::DEMO_USERNAME, password(), Some(AccountId(1002))).await.unwrap();
     assert_eq!(s.account_id, Some(AccountId(1002)));
-    let err = c
-        .login(
-            EmulatorConfig::DEMO_USERNAME,
-            password(),
-            Some(AccountId(7)),
-        )
-        .await
-        .unwrap_err();
+    let err = c.login(EmulatorConfig::DEMO_USERNAME, password(), Some(AccountId(7))).await.unwrap_err();
     assert!(matches!(err, Error::UnknownAccount { .. }), "{err}");
     assert!(err.to_string().contains("1000, 1001, 1002"), "{err}");
 }
@@ -132,10 +96,7 @@ async fn login_with_an_account_context() {
 async fn wrong_password_is_an_api_error_and_stores_nothing() {
     let env = Env::new().await;
     let c = env.client();
-    let err = c
-        .login(EmulatorConfig::DEMO_USERNAME, "nope".into(), None)
-        .await
-        .unwrap_err();
+    let err = c.login(EmulatorConfig::DEMO_USERNAME, "nope".into(), None).await.unwrap_err();
     assert_eq!(err.status(), Some(401));
     assert!(err.to_string().contains("credentials are invalid"), "{err}");
     assert!(matches!(c.session().await, Err(Error::NoSession { .. })));
@@ -148,14 +109,8 @@ async fn reissue_updates_token_and_expiry_but_keeps_the_start() {
     let before = c.session().await.unwrap();
     env.clock.advance(Duration::from_secs(120));
     let after = c.reissue_token(None).await.unwrap();
-    assert_ne!(
-        after.token().unwrap().access_token,
-        before.token().unwrap().access_token
-    );
-    assert_eq!(
-        after.token().unwrap().started_at,
-        before.token().unwrap().started_at
-    );
+    assert_ne!(after.token().unwrap().access_token, before.token().unwrap().access_token);
+    assert_eq!(after.token().unwrap().started_at, before.token().unwrap().started_at);
     assert_eq!(
         after.token().unwrap().expires_at.as_second(),
         before.token().unwrap().expires_at.as_second() + 120
@@ -180,10 +135,7 @@ async fn failed_reissue_leaves_the_session_byte_for_byte() {
     emu.stop().await;
     let err = c.reissue_token(None).await.unwrap_err();
     assert!(matches!(err, Error::Unreachable { .. }), "{err}");
-    assert_eq!(
-        std::fs::read(dir.path().join("sessions/default.json")).unwrap(),
-        before
-    );
+    assert_eq!(std::fs::read(dir.path().join("sessions/default.json")).unwrap(), before);
 }
 
 #[tokio::test]
@@ -199,22 +151,12 @@ async fn fresh_sessions_are_not_renewed() {
 async fn a_call_after_a_third_of_the_lifetime_reissues_once() {
     let env = Env::new().await;
     let c = env.login().await;
-    let old = c
-        .session()
-        .await
-        .unwrap()
-        .token()
-        .unwrap()
-        .access_token
-        .clone();
+    let old = c.session().await.unwrap().token().unwrap().access_token.clone();
     env.clock.advance(Duration::from_secs(301));
     c.whoami().await.unwrap();
     c.whoami().await.unwrap();
     assert_eq!(env.reissues(), (1, 0));
-    assert_ne!(
-        c.session().await.unwrap().token().unwrap().access_token,
-        old
-    );
+    assert_ne!(c.session().await.unwrap().token().unwrap().access_token, old);
 }
 
 #[tokio::test]
@@ -225,11 +167,9 @@ async fn concurrent_callers_in_one_process_share_one_reissue() {
     let calls: Vec<_> = (0..12)
         .map(|_| {
             let c = c.clone();
-            tokio::spawn(async move {
-                c.ensure_fresh()
-                    .await
-                    .map(|s| s.token().unwrap().access_token.clone())
-            })
+            tokio::spawn(
+                async move { c.ensure_fresh().await.map(|s| s.token().unwrap().access_token.clone()) },
+            )
         })
         .collect();
     let mut tokens = Vec::new();
@@ -247,10 +187,7 @@ async fn separate_clients_of_one_profile_reissue_once() {
     env.clock.advance(Duration::from_secs(400));
     // Each client read the (due) session when built, like separate processes would.
     let clients: Vec<Client> = (0..8).map(|_| env.client()).collect();
-    let calls: Vec<_> = clients
-        .into_iter()
-        .map(|c| tokio::spawn(async move { c.whoami().await }))
-        .collect();
+    let calls: Vec<_> = clients.into_iter().map(|c| tokio::spawn(async move { c.whoami().await })).collect();
     for call in calls {
         call.await.unwrap().unwrap();
     }
@@ -279,26 +216,17 @@ async fn account_context_is_validated_and_persisted() {
     let env = Env::new().await;
     let c = env.login().await;
     c.set_account(AccountId(1001)).await.unwrap();
-    assert_eq!(
-        env.client().session().await.unwrap().account_id,
-        Some(AccountId(1001))
-    );
+    assert_eq!(env.client().session().await.unwrap().account_id, Some(AccountId(1001)));
     let err = c.set_account(AccountId(55)).await.unwrap_err();
     assert!(err.to_string().contains("1000, 1001, 1002"), "{err}");
-    assert_eq!(
-        env.client().session().await.unwrap().account_id,
-        Some(AccountId(1001))
-    );
+    assert_eq!(env.client().session().await.unwrap().account_id, Some(AccountId(1001)));
 }
 
 #[tokio::test]
 async fn profiles_are_separate() {
     let env = Env::new().await;
     env.login().await;
-    assert!(matches!(
-        env.client_for("other").session().await,
-        Err(Error::NoSession { .. })
-    ));
+    assert!(matches!(env.client_for("other").session().await, Err(Error::NoSession { .. })));
     assert!(env.client().logout().await.unwrap());
     assert!(!env.client().logout().await.unwrap());
 }
@@ -331,14 +259,8 @@ async fn corrupt_session_files_are_reported() {
 #[tokio::test]
 async fn memory_only_clients_work_without_a_store() {
     let env = Env::new().await;
-    let c = Client::builder()
-        .server(env.emu.url())
-        .clock(Arc::new(env.clock.clone()))
-        .build()
-        .unwrap();
-    c.login(EmulatorConfig::DEMO_USERNAME, password(), None)
-        .await
-        .unwrap();
+    let c = Client::builder().server(env.emu.url()).clock(Arc::new(env.clock.clone())).build().unwrap();
+    c.login(EmulatorConfig::DEMO_USERNAME, password(), None).await.unwrap();
     env.clock.advance(Duration::from_secs(400));
     c.whoami().await.unwrap();
     assert_eq!(env.reissues(), (1, 0));

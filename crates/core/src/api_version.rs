@@ -51,9 +51,7 @@ impl FromStr for ApiVersion {
         ApiVersion::ALL
             .into_iter()
             .find(|v| v.as_str() == s)
-            .ok_or_else(|| InvalidApiVersion {
-                given: s.to_owned(),
-            })
+            .ok_or_else(|| InvalidApiVersion { given: s.to_owned() })
     }
 }
 
@@ -73,10 +71,7 @@ mod tests {
 
     #[test]
     fn serde_uses_wire_names() {
-        assert_eq!(
-            serde_json::to_string(&ApiVersion::V1_0).unwrap(),
-            "\"v1.0\""
-        );
+        assert_eq!(serde_json::to_string(&ApiVersion::V1_0).unwrap(), "\"v1.0\"");
         let v: ApiVersion = serde_json::from_str("\"internal\"").unwrap();
         assert_eq!(v, ApiVersion::Internal);
     }

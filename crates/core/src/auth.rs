@@ -42,11 +42,7 @@ pub struct AuthorizeResponse {
 impl AuthorizeResponse {
     /// A successful response carrying `code`.
     pub fn new(code: SecretString) -> Self {
-        AuthorizeResponse {
-            code,
-            success: true,
-            redirect_uri: None,
-        }
+        AuthorizeResponse { code, success: true, redirect_uri: None }
     }
 }
 
@@ -99,12 +95,7 @@ impl TokenResponse {
         expires_in: u64,
         token_type: &str,
     ) -> Self {
-        TokenResponse {
-            access_token,
-            id_token,
-            expires_in,
-            token_type: Some(token_type.into()),
-        }
+        TokenResponse { access_token, id_token, expires_in, token_type: Some(token_type.into()) }
     }
 }
 
@@ -114,10 +105,7 @@ mod tests {
 
     #[test]
     fn debug_redacts_secrets() {
-        let req = AuthorizeRequest {
-            username: "a@b.c".into(),
-            password: "hunter2-pw".into(),
-        };
+        let req = AuthorizeRequest { username: "a@b.c".into(), password: "hunter2-pw".into() };
         assert!(!format!("{req:?}").contains("hunter2-pw"));
         let json = serde_json::to_string(&req).unwrap();
         assert!(json.contains("hunter2-pw"), "the wire form must carry it");

@@ -21,12 +21,7 @@ pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     /// Human-readable message (resource endpoints).
-    #[serde(
-        default,
-        rename = "Message",
-        alias = "message",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, rename = "Message", alias = "message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Error code (resource endpoints), a string or a number.
     #[serde(default, rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
@@ -35,11 +30,7 @@ pub struct ErrorBody {
     #[serde(default, rename = "Detail", skip_serializing_if = "Option::is_none")]
     pub detail: Option<Value>,
     /// The id to quote to Armor support.
-    #[serde(
-        default,
-        rename = "ReferenceId",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, rename = "ReferenceId", skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
 }
 

@@ -57,10 +57,9 @@ fn one_or_list<'de, D: Deserializer<'de>>(d: D) -> Result<User, D::Error> {
     match OneOrList::deserialize(d)? {
         OneOrList::One(u) => Ok(u),
         OneOrList::List(mut list) if list.len() == 1 => Ok(list.remove(0)),
-        OneOrList::List(list) => Err(serde::de::Error::custom(format!(
-            "expected one user, found a list of {}",
-            list.len()
-        ))),
+        OneOrList::List(list) => {
+            Err(serde::de::Error::custom(format!("expected one user, found a list of {}", list.len())))
+        }
     }
 }
 
@@ -85,11 +84,7 @@ pub struct User {
     #[serde(default, alias = "Links", skip_serializing_if = "Option::is_none")]
     pub links: Option<UserLinks>,
     /// Password expiry, seconds from now, as a string.
-    #[serde(
-        default,
-        alias = "PasswordExpiry",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, alias = "PasswordExpiry", skip_serializing_if = "Option::is_none")]
     pub password_expiry: Option<String>,
     /// Fields this crate does not model.
     #[serde(flatten)]
@@ -104,9 +99,7 @@ impl User {
             username: username.into(),
             first_name: Some(first_name.into()),
             last_name: Some(last_name.into()),
-            links: Some(UserLinks {
-                user_id: Some(user_id),
-            }),
+            links: Some(UserLinks { user_id: Some(user_id) }),
             password_expiry: None,
             extra: Map::new(),
         }
@@ -147,21 +140,13 @@ pub struct Account {
     #[serde(default, alias = "Products", skip_serializing_if = "Value::is_null")]
     pub products: Value,
     /// `Partner`, `Direct` or `Partner Customer`.
-    #[serde(
-        default,
-        alias = "AccountType",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, alias = "AccountType", skip_serializing_if = "Option::is_none")]
     pub account_type: Option<String>,
     /// Whether the account is synced with external systems.
     #[serde(default, alias = "IsSynced", skip_serializing_if = "Option::is_none")]
     pub is_synced: Option<bool>,
     /// Whether the account is on a free trial.
-    #[serde(
-        default,
-        alias = "IsFreeTrial",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, alias = "IsFreeTrial", skip_serializing_if = "Option::is_none")]
     pub is_free_trial: Option<bool>,
     /// Fields this crate does not model.
     #[serde(flatten)]

@@ -35,9 +35,7 @@ impl FromStr for AccountId {
     type Err = InvalidAccountId;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = || InvalidAccountId {
-            given: s.to_owned(),
-        };
+        let err = || InvalidAccountId { given: s.to_owned() };
         if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(err());
         }
@@ -68,9 +66,7 @@ impl fmt::Display for CoreInstanceId {
 
 /// The error for a string that is not a GUID.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "invalid core instance id {given:?}: expected a GUID like 06daafab-bffb-4f81-8cbf-532faad97037"
-)]
+#[error("invalid core instance id {given:?}: expected a GUID like 06daafab-bffb-4f81-8cbf-532faad97037")]
 pub struct InvalidCoreInstanceId {
     /// What was given.
     pub given: String,
@@ -89,9 +85,7 @@ impl FromStr for CoreInstanceId {
         if ok {
             Ok(CoreInstanceId(s.to_ascii_lowercase()))
         } else {
-            Err(InvalidCoreInstanceId {
-                given: s.to_owned(),
-            })
+            Err(InvalidCoreInstanceId { given: s.to_owned() })
         }
     }
 }
@@ -100,9 +94,7 @@ impl FromStr for CoreInstanceId {
 pub fn parse_id(kind: &str, s: &str) -> Result<u32, String> {
     match s.parse::<u32>() {
         Ok(n) if n > 0 && s.bytes().all(|b| b.is_ascii_digit()) => Ok(n),
-        _ => Err(format!(
-            "invalid {kind} id {s:?}: expected a positive whole number"
-        )),
+        _ => Err(format!("invalid {kind} id {s:?}: expected a positive whole number")),
     }
 }
 
@@ -114,12 +106,7 @@ mod tests {
     fn guids_and_ids() {
         let g: CoreInstanceId = "06DAAFAB-bffb-4f81-8cbf-532faad97037".parse().unwrap();
         assert_eq!(g.as_str(), "06daafab-bffb-4f81-8cbf-532faad97037");
-        for bad in [
-            "",
-            "06daafab-bffb-4f81-8cbf",
-            "06daafab-bffb-4f81-8cbf-532faad9703g",
-            "x",
-        ] {
+        for bad in ["", "06daafab-bffb-4f81-8cbf", "06daafab-bffb-4f81-8cbf-532faad9703g", "x"] {
             assert!(bad.parse::<CoreInstanceId>().is_err(), "{bad}");
         }
         assert_eq!(parse_id("VM", "2001"), Ok(2001));

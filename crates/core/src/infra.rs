@@ -77,9 +77,7 @@ impl PowerAction {
     pub fn target_status(self) -> i32 {
         match self {
             PowerAction::On | PowerAction::Reboot | PowerAction::Reset => vm_status::POWERED_ON,
-            PowerAction::Shutdown | PowerAction::Off | PowerAction::ForceOff => {
-                vm_status::POWERED_OFF
-            }
+            PowerAction::Shutdown | PowerAction::Off | PowerAction::ForceOff => vm_status::POWERED_OFF,
         }
     }
 }
@@ -340,10 +338,7 @@ pub struct NameRequest {
 impl NameRequest {
     /// A body with just a name.
     pub fn new(name: &str) -> Self {
-        NameRequest {
-            id: None,
-            name: name.to_owned(),
-        }
+        NameRequest { id: None, name: name.to_owned() }
     }
 }
 
@@ -393,10 +388,7 @@ pub struct StorageItem {
 impl StorageItem {
     /// A disk of `size` GB with the standard SAN SKU.
     pub fn new(size: u32) -> Self {
-        StorageItem {
-            size,
-            sku: Some("SAN-001".into()),
-        }
+        StorageItem { size, sku: Some("SAN-001".into()) }
     }
 }
 
@@ -495,10 +487,7 @@ mod tests {
     fn reads_the_v1_examples() {
         let vms: Vec<Vm> = serde_json::from_str(r#"[{"coreInstanceId":"06daafab-bffb-4f81-8cbf-532faad97037","provider":"Complete","status":0,"isCore":true,"accountId":98345,"vmId":21309821,"workLoadId":1232,"workLoadName":"General Dynamics Web","location":"DFW01","operatingSystem":"CentOS 6.7","ipAddress":"100.64.0.120","zone":"DFW01-CD01","name":"Website Public","cpu":1,"memory":2048,"storage":81920,"product":{"sku":"A1-101","size":"A1","isExpired":false}}]"#).unwrap();
         assert_eq!(vms[0].vm_id, 21309821);
-        assert_eq!(
-            vms[0].workload_name.as_deref(),
-            Some("General Dynamics Web")
-        );
+        assert_eq!(vms[0].workload_name.as_deref(), Some("General Dynamics Web"));
         assert_eq!(vms[0].extra["provider"], "Complete");
         let out = serde_json::to_value(&vms[0]).unwrap();
         assert_eq!(out["workLoadId"], 1232);
@@ -519,9 +508,6 @@ mod tests {
             assert_eq!(PowerAction::parse(a.as_str()), Some(a));
         }
         assert_eq!(PowerAction::parse("forceoff"), None);
-        assert_eq!(
-            PowerAction::ForceOff.target_status(),
-            vm_status::POWERED_OFF
-        );
+        assert_eq!(PowerAction::ForceOff.target_status(), vm_status::POWERED_OFF);
     }
 }

@@ -42,8 +42,7 @@ pub struct Signable<'a> {
 
 fn mac(secret: &str, r: &Signable<'_>) -> Hmac<Sha512> {
     // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac =
-        Hmac::<Sha512>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    let mut mac = Hmac::<Sha512>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
     mac.update(r.key_id.as_bytes());
     mac.update(r.method.as_bytes());
     mac.update(r.path.as_bytes());
@@ -60,13 +59,7 @@ pub fn signature(secret: &str, r: &Signable<'_>) -> String {
 
 /// The full `Authorization` header value for `r`.
 pub fn authorization(secret: &str, r: &Signable<'_>) -> String {
-    format!(
-        "{SCHEME} {}:{}:{}:{}",
-        r.key_id,
-        signature(secret, r),
-        r.nonce,
-        r.timestamp
-    )
+    format!("{SCHEME} {}:{}:{}:{}", r.key_id, signature(secret, r), r.nonce, r.timestamp)
 }
 
 /// Checks `signature` (base64) against `r` in constant time.
@@ -81,9 +74,7 @@ pub fn verify(secret: &str, r: &Signable<'_>, signature: &str) -> bool {
 pub fn valid_nonce(nonce: &str) -> bool {
     !nonce.is_empty()
         && nonce.chars().count() <= MAX_NONCE_LEN
-        && !nonce
-            .chars()
-            .any(|c| c == ':' || c.is_whitespace() || c.is_control())
+        && !nonce.chars().any(|c| c == ':' || c.is_whitespace() || c.is_control())
 }
 
 /// A parsed `ARMOR-PSK` header.
@@ -103,20 +94,14 @@ pub struct PskHeader<'a> {
 pub fn parse_header(value: &str) -> Option<PskHeader<'_>> {
     let rest = value.strip_prefix(SCHEME)?.strip_prefix(' ')?;
     let mut parts = rest.split(':');
-    let (key_id, signature, nonce, ts) =
-        (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let (key_id, signature, nonce, ts) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() || key_id.is_empty() || signature.is_empty() || !valid_nonce(nonce) {
         return None;
     }
     if ts.is_empty() || !ts.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    Some(PskHeader {
-        key_id,
-        signature,
-        nonce,
-        timestamp: ts.parse().ok()?,
-    })
+    Some(PskHeader { key_id, signature, nonce, timestamp: ts.parse().ok()? })
 }
 
 #[cfg(test)]
@@ -146,11 +131,7 @@ mod tests {
         );
         assert!(verify("demo-secret-key", &r, want));
         assert!(!verify("demo-secret-kez", &r, want));
-        assert!(!verify(
-            "demo-secret-key",
-            &Signable { body: b"{}", ..r },
-            want
-        ));
+        assert!(!verify("demo-secret-key", &Signable { body: b"{}", ..r }, want));
     }
 
     #[test]
@@ -188,15 +169,7 @@ mod tests {
     #[test]
     fn parses_headers() {
         let h = parse_header("ARMOR-PSK id:c2ln:nonce1:1528140529").unwrap();
-        assert_eq!(
-            h,
-            PskHeader {
-                key_id: "id",
-                signature: "c2ln",
-                nonce: "nonce1",
-                timestamp: 1528140529
-            }
-        );
+        assert_eq!(h, PskHeader { key_id: "id", signature: "c2ln", nonce: "nonce1", timestamp: 1528140529 });
         for bad in [
             "FH-AUTH abc",
             "ARMOR-PSK id:sig:nonce",

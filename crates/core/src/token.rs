@@ -57,13 +57,9 @@ impl AccessToken {
         if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(TokenFormatError::Whitespace);
         }
-        let ok = s.len() == Self::LEN
-            && s.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        let ok = s.len() == Self::LEN && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
         if !ok {
-            return Err(TokenFormatError::Malformed {
-                len: s.chars().count(),
-            });
+            return Err(TokenFormatError::Malformed { len: s.chars().count() });
         }
         Ok(AccessToken(SecretString::from(s.to_owned())))
     }
@@ -132,11 +128,7 @@ impl ExpiresInUnit {
         let minutes = match self {
             ExpiresInUnit::Minutes => true,
             ExpiresInUnit::Seconds => false,
-            ExpiresInUnit::Auto
-                if token_type.is_some_and(|t| t.eq_ignore_ascii_case("FH-AUTH")) =>
-            {
-                false
-            }
+            ExpiresInUnit::Auto if token_type.is_some_and(|t| t.eq_ignore_ascii_case("FH-AUTH")) => false,
             ExpiresInUnit::Auto => expires_in <= Self::AUTO_MINUTES_MAX,
         };
         if minutes {
@@ -164,9 +156,7 @@ impl FromStr for ExpiresInUnit {
             "auto" => Ok(ExpiresInUnit::Auto),
             "minutes" => Ok(ExpiresInUnit::Minutes),
             "seconds" => Ok(ExpiresInUnit::Seconds),
-            _ => Err(format!(
-                "invalid expires_in unit {s:?}: expected auto, minutes or seconds"
-            )),
+            _ => Err(format!("invalid expires_in unit {s:?}: expected auto, minutes or seconds")),
         }
     }
 }
@@ -184,10 +174,7 @@ mod tests {
     #[test]
     fn rejects_malformed_tokens() {
         assert_eq!(AccessToken::parse(""), Err(TokenFormatError::Empty));
-        assert_eq!(
-            AccessToken::parse("2261bac252204c2e a93ed32ea1ffd3a"),
-            Err(TokenFormatError::Whitespace)
-        );
+        assert_eq!(AccessToken::parse("2261bac252204c2e a93ed32ea1ffd3a"), Err(TokenFormatError::Whitespace));
         assert_eq!(
             AccessToken::parse("2261bac252204c2ea93ed32ea1ffd3a\n"),
             Err(TokenFormatError::Whitespace)
@@ -197,10 +184,7 @@ mod tests {
             Err(TokenFormatError::Whitespace)
         );
         // The original module's test: a 14-character token is rejected.
-        assert_eq!(
-            AccessToken::parse("2261bac252204c"),
-            Err(TokenFormatError::Malformed { len: 14 })
-        );
+        assert_eq!(AccessToken::parse("2261bac252204c"), Err(TokenFormatError::Malformed { len: 14 }));
         assert!(AccessToken::parse("2261BAC252204C2EA93ED32EA1FFD3AB").is_err());
         assert!(AccessToken::parse("2261bac252204c2ea93ed32ea1ffd3ab0").is_err());
         assert!(AccessToken::parse("2261bac252204c2ea93ed32ea1ffd3a-").is_err());
@@ -211,19 +195,14 @@ mod tests {
         let raw = "2261bac252204c2ea93ed32ea1ffd3ab";
         let t = AccessToken::parse(raw).unwrap();
         assert!(!format!("{t:?}").contains(raw));
-        let err = AccessToken::parse("abcdefghijklmn")
-            .unwrap_err()
-            .to_string();
+        let err = AccessToken::parse("abcdefghijklmn").unwrap_err().to_string();
         assert!(!err.contains("abcdefghijklmn"), "{err}");
     }
 
     #[test]
     fn serde_round_trip_validates() {
         let t: AccessToken = serde_json::from_str("\"2261bac252204c2ea93ed32ea1ffd3ab\"").unwrap();
-        assert_eq!(
-            serde_json::to_string(&t).unwrap(),
-            "\"2261bac252204c2ea93ed32ea1ffd3ab\""
-        );
+        assert_eq!(serde_json::to_string(&t).unwrap(), "\"2261bac252204c2ea93ed32ea1ffd3ab\"");
         assert!(serde_json::from_str::<AccessToken>("\"short\"").is_err());
     }
 
@@ -241,18 +220,9 @@ mod tests {
         assert_eq!(auto.lifetime(6, Some("FH-AUTH")), secs(6));
         assert_eq!(auto.lifetime(6, Some("fh-auth")), secs(6));
         assert_eq!(ExpiresInUnit::Seconds.lifetime(15, bearer), secs(15));
-        assert_eq!(
-            ExpiresInUnit::Minutes.lifetime(900, Some("FH-AUTH")),
-            secs(54_000)
-        );
-        assert_eq!(
-            ExpiresInUnit::Minutes.lifetime(u64::MAX, None),
-            secs(u64::MAX)
-        );
-        assert_eq!(
-            "seconds".parse::<ExpiresInUnit>(),
-            Ok(ExpiresInUnit::Seconds)
-        );
+        assert_eq!(ExpiresInUnit::Minutes.lifetime(900, Some("FH-AUTH")), secs(54_000));
+        assert_eq!(ExpiresInUnit::Minutes.lifetime(u64::MAX, None), secs(u64::MAX));
+        assert_eq!("seconds".parse::<ExpiresInUnit>(), Ok(ExpiresInUnit::Seconds));
         assert!("hours".parse::<ExpiresInUnit>().is_err());
     }
 }

@@ -115,11 +115,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 
 /// Middleware of every protected route: authenticates, checks the account context, and
 /// hands a [`Caller`] to the handler.
-pub async fn authenticate(
-    State(state): State<Arc<AppState>>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub async fn authenticate(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     match check(&state, req).await {
         Ok(req) => next.run(req).await,
         Err(e) => e.into_response(),
@@ -135,22 +131,16 @@ async fn check(state: &AppState, req: Request) -> Result<Request, ApiError> {
         .map_err(|_| ApiError::unauthorized("Authorization header is not text"))?
         .to_owned();
     let mut req = if let Some(token) = value.strip_prefix("FH-AUTH ") {
-        state
-            .authenticate(token)
-            .ok_or_else(|| ApiError::unauthorized("The token is invalid or expired"))?;
+        state.authenticate(token).ok_or_else(|| ApiError::unauthorized("The token is invalid or expired"))?;
         req
     } else if value.starts_with(psk::SCHEME) {
         verify_psk(state, &value, req).await?
     } else {
-        return Err(ApiError::unauthorized(
-            "Authorization must be `FH-AUTH <token>` or `ARMOR-PSK ...`",
-        ));
+        return Err(ApiError::unauthorized("Authorization must be `FH-AUTH <token>` or `ARMOR-PSK ...`"));
     };
     let account = account_context(req.headers())?;
     if let Some(id) = account.filter(|id| !state.tenant.has_account(*id)) {
-        return Err(ApiError::forbidden(format!(
-            "The user has no access to account {id}"
-        )));
+        return Err(ApiError::forbidden(format!("The user has no access to account {id}")));
     }
     req.extensions_mut().insert(Caller { account });
     Ok(req)
@@ -161,10 +151,7 @@ async fn check(state: &AppState, req: Request) -> Result<Request, ApiError> {
 async fn verify_psk(state: &AppState, value: &str, req: Request) -> Result<Request, ApiError> {
     let unauthorized = |code, text| ApiError::psk(StatusCode::UNAUTHORIZED, code, text);
     let h = psk::parse_header(value).ok_or_else(|| {
-        unauthorized(
-            "invalid_authorization",
-            "Authorization is not `ARMOR-PSK id:signature:nonce:timestamp`",
-        )
+        unauthorized("invalid_authorization", "Authorization is not `ARMOR-PSK id:signature:nonce:timestamp`")
     })?;
     if h.key_id != state.config.demo_api_key_id {
         return Err(unauthorized("invalid_key", "Unknown API key"));
@@ -178,11 +165,7 @@ async fn verify_psk(state: &AppState, value: &str, req: Request) -> Result<Reque
     }
     let (parts, body) = req.into_parts();
     let bytes = to_bytes(body, MAX_BODY).await.map_err(|_| {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "The request body is over 1 MiB",
-        )
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is over 1 MiB")
     })?;
     let signable = psk::Signable {
         key_id: h.key_id,
@@ -193,10 +176,7 @@ async fn verify_psk(state: &AppState, value: &str, req: Request) -> Result<Reque
         body: &bytes,
     };
     if !psk::verify(&state.config.demo_api_key_secret, &signable, h.signature) {
-        return Err(unauthorized(
-            "invalid_signature",
-            "Signature does not match key",
-        ));
+        return Err(unauthorized("invalid_signature", "Signature does not match key"));
     }
     if !state.fresh_nonce(h.key_id, h.nonce) {
         return Err(unauthorized("nonce_reused", "The nonce was already used"));
@@ -217,9 +197,7 @@ fn restricted_for_keys(path: &str) -> bool {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     matches!(
         segments.as_slice(),
-        ["users", _, "keys", ..]
-            | ["users", "resetpassword" | "setpassword", ..]
-            | ["usersecurity", ..]
+        ["users", _, "keys", ..] | ["users", "resetpassword" | "setpassword", ..] | ["usersecurity", ..]
     )
 }
 
@@ -228,11 +206,9 @@ fn account_context(headers: &HeaderMap) -> Result<Option<AccountId>, ApiError> {
         return Ok(None);
     };
     let text = value.to_str().unwrap_or_default();
-    text.parse::<AccountId>().map(Some).map_err(|_| {
-        ApiError::bad_request(format!(
-            "X-Account-Context must be an account id, got {text:?}"
-        ))
-    })
+    text.parse::<AccountId>()
+        .map(Some)
+        .map_err(|_| ApiError::bad_request(format!("X-Account-Context must be an account id, got {text:?}")))
 }
 
 #[cfg(test)]
@@ -241,12 +217,9 @@ mod tests {
 
     #[test]
     fn restricted_paths() {
-        for p in [
-            "/users/4922/keys",
-            "/users/1/keys/abc",
-            "/users/resetpassword",
-            "/usersecurity/challengephrase",
-        ] {
+        for p in
+            ["/users/4922/keys", "/users/1/keys/abc", "/users/resetpassword", "/usersecurity/challengephrase"]
+        {
             assert!(restricted_for_keys(p), "{p}");
         }
         for p in ["/users", "/users/4922", "/me", "/vms/1", "/userskeys"] {

@@ -137,9 +137,7 @@ pub enum ConfigError {
     #[error("the demo username and password must not be empty")]
     DemoCredentials,
     /// An unusable demo API key.
-    #[error(
-        "the demo API key id must be non-empty without colons or spaces, and its secret non-empty"
-    )]
+    #[error("the demo API key id must be non-empty without colons or spaces, and its secret non-empty")]
     DemoApiKey,
 }
 
@@ -156,10 +154,7 @@ mod tests {
 
     #[test]
     fn short_ttls_need_seconds() {
-        let mut c = EmulatorConfig {
-            token_ttl: Duration::from_secs(6),
-            ..Default::default()
-        };
+        let mut c = EmulatorConfig { token_ttl: Duration::from_secs(6), ..Default::default() };
         assert_eq!(c.validate(), Err(ConfigError::TtlNotMinutes(6)));
         c.expires_in_unit = TokenUnit::Seconds;
         assert_eq!(c.validate(), Ok(()));

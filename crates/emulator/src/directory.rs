@@ -64,8 +64,6 @@ pub async fn account(
         .iter()
         .find(|a| a.id == account_id)
         .filter(|_| state.tenant.has_account(AccountId(account_id)))
-        .ok_or_else(|| {
-            ApiError::forbidden(format!("The user has no access to account {account_id}"))
-        })?;
+        .ok_or_else(|| ApiError::forbidden(format!("The user has no access to account {account_id}")))?;
     Ok(Json(address(demo.id, demo.name)))
 }

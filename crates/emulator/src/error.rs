@@ -18,29 +18,20 @@ pub struct ApiError {
 impl ApiError {
     /// An error with a status, a machine-readable code and a description.
     pub fn new(status: StatusCode, code: &str, description: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            body: Box::new(ErrorBody::auth(status.as_u16(), code, description)),
-        }
+        ApiError { status, body: Box::new(ErrorBody::auth(status.as_u16(), code, description)) }
     }
 
     /// An ARMOR-PSK rejection: the contract's body carries `Message` too.
     pub fn psk(status: StatusCode, code: &str, description: &str) -> Self {
         let mut body = ErrorBody::auth(status.as_u16(), code, description);
         body.message = Some(description.to_owned());
-        ApiError {
-            status,
-            body: Box::new(body),
-        }
+        ApiError { status, body: Box::new(body) }
     }
 
     /// A resource-style error: `{"ErrorCode", "Message", "ReferenceId"}`.
     pub fn resource(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
         let body = ErrorBody::api(code, message, crate::state::random_hex(8));
-        ApiError {
-            status,
-            body: Box::new(body),
-        }
+        ApiError { status, body: Box::new(body) }
     }
 
     /// 404 for a resource that is not in the caller's account.
@@ -114,11 +105,7 @@ fn reject(rejection: JsonRejection) -> ApiError {
 
 /// Answers any path the emulator does not serve.
 pub async fn not_found(req: Request) -> ApiError {
-    ApiError::not_found(format!(
-        "no such endpoint: {} {}",
-        req.method(),
-        req.uri().path()
-    ))
+    ApiError::not_found(format!("no such endpoint: {} {}", req.method(), req.uri().path()))
 }
 
 /// Answers a known path called with a method it does not take.

@@ -10,6 +10,8 @@ use armor_core::infra::{Datacenter, Disk, Product, Tier, Vm, VmDetail, Workload,
 use jiff::Timestamp;
 use serde_json::json;
 
+use crate::error::ApiError;
+
 /// One VM as the emulator keeps it.
 #[derive(Debug, Clone)]
 pub struct VmRecord {
@@ -121,10 +123,7 @@ impl VmRecord {
         v.storage = Some(self.storage_mb());
         v.extra.insert("provider".into(), json!("Complete"));
         v.extra.insert("isCore".into(), json!(true));
-        v.extra.insert(
-            "deployed".into(),
-            json!(self.status != vm_status::PROVISIONING),
-        );
+        v.extra.insert("deployed".into(), json!(self.status != vm_status::PROVISIONING));
         v.extra.insert("product".into(), json!(self.product()));
         v.extra.insert("tags".into(), json!([]));
         v
@@ -178,11 +177,7 @@ impl AccountEstate {
         w.location = Some(app.location.clone());
         w.zone = Some(zone(&app.location));
         let any_on = vms.iter().any(|v| v.status == vm_status::POWERED_ON);
-        w.status = if any_on {
-            vm_status::POWERED_ON
-        } else {
-            vm_status::POWERED_OFF
-        };
+        w.status = if any_on { vm_status::POWERED_ON } else { vm_status::POWERED_OFF };
         w.deployed = Some(!vms.is_empty());
         w.tier_count = app.tiers.len() as u32;
         w.vm_count = vms.len() as u32;
@@ -198,18 +193,33 @@ impl AccountEstate {
         let mut tier = Tier::default();
         tier.id = t.id;
         tier.name = t.name.clone();
-        tier.vms = self
-            .vms
-            .values()
-            .filter(|v| v.tier_id == t.id)
-            .map(|v| v.to_detail(Some(app)))
-            .collect();
+        tier.vms = self.vms.values().filter(|v| v.tier_id == t.id).map(|v| v.to_detail(Some(app))).collect();
         tier
     }
 
     /// Finishes every pending power action whose time has come.
     pub fn settle(&mut self, now: Timestamp) {
         self.vms.values_mut().for_each(|v| v.settle(now));
+    }
+
+    /// Workload `id`, or 404.
+    pub fn app(&self, id: u32, account: u32) -> Result<&AppRecord, ApiError> {
+        self.apps.get(&id).ok_or_else(|| ApiError::missing("Workload", id, account))
+    }
+
+    /// Workload `id` for changing, or 404.
+    pub fn app_mut(&mut self, id: u32, account: u32) -> Result<&mut AppRecord, ApiError> {
+        self.apps.get_mut(&id).ok_or_else(|| ApiError::missing("Workload", id, account))
+    }
+
+    /// VM `id` for changing, or 404.
+    pub fn vm_mut(&mut self, id: u32, account: u32) -> Result<&mut VmRecord, ApiError> {
+        self.vms.get_mut(&id).ok_or_else(|| ApiError::missing("VM", id, account))
+    }
+
+    /// The number of VMs in workload `app` (and tier `tier`, if given).
+    pub fn vm_count(&self, app: u32, tier: Option<u32>) -> usize {
+        self.vms.values().filter(|v| v.app_id == app && tier.is_none_or(|t| v.tier_id == t)).count()
     }
 }
 
@@ -244,9 +254,8 @@ fn user(id: u32, first: &str, last: &str, email: &str, status: &str) -> AccountU
     u.first_name = Some(first.into());
     u.last_name = Some(last.into());
     u.email = email.into();
-    u.phone_primary = Some(
-        json!({"countryCode": 1, "countryIsoCode": "US", "number": "8880000000", "phoneExt": null}),
-    );
+    u.phone_primary =
+        Some(json!({"countryCode": 1, "countryIsoCode": "US", "number": "8880000000", "phoneExt": null}));
     u.timezone = Some("Central Standard Time".into());
     u.culture = Some("en-US".into());
     u.permissions = vec![1, 2];
@@ -257,14 +266,7 @@ fn user(id: u32, first: &str, last: &str, email: &str, status: &str) -> AccountU
 }
 
 /// Workloads of the demo estate: account, id, name, datacenter, tiers, VM names.
-type Layout = (
-    u32,
-    u32,
-    &'static str,
-    &'static str,
-    &'static [(u32, &'static str)],
-    &'static [&'static str],
-);
+type Layout = (u32, u32, &'static str, &'static str, &'static [(u32, &'static str)], &'static [&'static str]);
 
 const LAYOUT: [Layout; 6] = [
     (
@@ -273,9 +275,7 @@ const LAYOUT: [Layout; 6] = [
         "Web Storefront",
         "DFW01",
         &[(11, "Web"), (12, "App"), (13, "Database")],
-        &[
-            "web-01", "web-02", "web-03", "app-01", "app-02", "db-01", "db-02",
-        ],
+        &["web-01", "web-02", "web-03", "app-01", "app-02", "db-01", "db-02"],
     ),
     (
         1000,
@@ -283,15 +283,7 @@ const LAYOUT: [Layout; 6] = [
         "Payments",
         "PHX01",
         &[(21, "API"), (22, "Database")],
-        &[
-            "pay-api-01",
-            "pay-api-02",
-            "pay-api-03",
-            "pay-db-01",
-            "pay-db-02",
-            "pay-db-03",
-            "pay-batch-01",
-        ],
+        &["pay-api-01", "pay-api-02", "pay-api-03", "pay-db-01", "pay-db-02", "pay-db-03", "pay-batch-01"],
     ),
     (1000, 3, "Sandbox", "DFW01", &[(31, "Default")], &[]),
     (
@@ -300,21 +292,9 @@ const LAYOUT: [Layout; 6] = [
         "Staging",
         "DFW01",
         &[(41, "All")],
-        &[
-            "stage-web-01",
-            "stage-app-01",
-            "stage-db-01",
-            "stage-cache-01",
-        ],
+        &["stage-web-01", "stage-app-01", "stage-db-01", "stage-cache-01"],
     ),
-    (
-        1002,
-        5,
-        "Lab",
-        "SIN01",
-        &[(51, "Lab")],
-        &["lab-01", "lab-02"],
-    ),
+    (1002, 5, "Lab", "SIN01", &[(51, "Lab")], &["lab-01", "lab-02"]),
     (1002, 6, "Archive", "AMS01", &[(61, "Cold")], &[]),
 ];
 
@@ -332,27 +312,9 @@ impl Estate {
             users: vec![
                 user(4922, "Dana", "Demo", username, "active"),
                 user(4923, "Sam", "Rivera", "sam.rivera@armor.example", "active"),
-                user(
-                    4924,
-                    "Priya",
-                    "Natarajan",
-                    "priya.natarajan@armor.example",
-                    "active",
-                ),
-                user(
-                    4925,
-                    "Alex",
-                    "Smith",
-                    "alex.smith@armor.example",
-                    "disabled",
-                ),
-                user(
-                    4926,
-                    "Jordan",
-                    "Smithers",
-                    "jordan.smithers@armor.example",
-                    "active",
-                ),
+                user(4924, "Priya", "Natarajan", "priya.natarajan@armor.example", "active"),
+                user(4925, "Alex", "Smith", "alex.smith@armor.example", "disabled"),
+                user(4926, "Jordan", "Smithers", "jordan.smithers@armor.example", "active"),
             ],
             next_id: 2001,
             next_order: 501,
@@ -363,44 +325,28 @@ impl Estate {
                 id: app_id,
                 name: name.into(),
                 location: location.into(),
-                tiers: tiers
-                    .iter()
-                    .map(|(id, n)| TierRecord {
-                        id: *id,
-                        name: (*n).into(),
-                    })
-                    .collect(),
+                tiers: tiers.iter().map(|(id, n)| TierRecord { id: *id, name: (*n).into() }).collect(),
             };
             let mut records = Vec::new();
             for (i, vm_name) in vms.iter().enumerate() {
                 let id = estate.next_id();
                 let tier_id = tier_ids[i * tier_ids.len() / vms.len()];
-                let status = if i % 5 == 4 {
-                    vm_status::POWERED_OFF
-                } else {
-                    vm_status::POWERED_ON
-                };
+                let status = if i % 5 == 4 { vm_status::POWERED_OFF } else { vm_status::POWERED_ON };
                 let db = vm_name.contains("db");
-                let (sku, disks): (&str, &[u32]) = if db {
-                    ("A2-201", &[40, 100])
-                } else {
-                    ("A1-101", &[40])
-                };
-                records.push(new_vm(
-                    id,
-                    vm_name,
-                    (app_id, tier_id),
-                    location,
-                    status,
-                    sku,
-                    disks,
-                ));
+                let (sku, disks): (&str, &[u32]) =
+                    if db { ("A2-201", &[40, 100]) } else { ("A1-101", &[40]) };
+                records.push(new_vm(id, vm_name, (app_id, tier_id), location, status, sku, disks));
             }
             let entry = estate.accounts.entry(account).or_default();
             entry.apps.insert(app_id, app);
             entry.vms.extend(records.into_iter().map(|v| (v.id, v)));
         }
         estate
+    }
+
+    /// The resources of `account` (empty if it has none yet).
+    pub fn account(&mut self, account: u32) -> &mut AccountEstate {
+        self.accounts.entry(account).or_default()
     }
 
     /// Allocates an id for a new VM, workload or tier.
@@ -424,27 +370,26 @@ pub fn new_vm(
     let big = sku.starts_with("A2");
     VmRecord {
         id,
-        guid: format!(
-            "{:08x}-5e1f-4c0a-9d2e-{:012x}",
-            id.wrapping_mul(2_654_435_761),
-            u64::from(id) * 7919
-        ),
+        guid: format!("{:08x}-5e1f-4c0a-9d2e-{:012x}", id.wrapping_mul(2_654_435_761), u64::from(id) * 7919),
         name: name.into(),
         status,
         pending: None,
         app_id: app.0,
         tier_id: app.1,
         location: location.into(),
-        os: if id.is_multiple_of(3) {
-            "Windows Server 2022".into()
-        } else {
-            "Ubuntu 22.04".into()
-        },
+        os: if id.is_multiple_of(3) { "Windows Server 2022".into() } else { "Ubuntu 22.04".into() },
         ip: format!("100.64.{}.{}", id / 250 % 250, id % 250 + 2),
         cpu: if big { 4 } else { 2 },
         memory: if big { 16384 } else { 4096 },
         disks_gb: disks_gb.to_vec(),
         sku: sku.into(),
+    }
+}
+
+impl AppRecord {
+    /// Tier `id` of this workload, or 404.
+    pub fn tier(&self, id: u32, account: u32) -> Result<&TierRecord, ApiError> {
+        self.tiers.iter().find(|t| t.id == id).ok_or_else(|| ApiError::missing("Tier", id, account))
     }
 }
 

@@ -30,34 +30,18 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/users/{id}", get(directory::user))
         .route("/locations", get(directory::locations))
         .route("/vms", get(vms::list))
-        .route(
-            "/vms/{id}",
-            get(vms::show).put(vms::rename).delete(vms::remove),
-        )
+        .route("/vms/{id}", get(vms::show).put(vms::rename).delete(vms::remove))
         .route("/vms/core/{guid}", get(vms::show_core))
         .route("/vms/{id}/power/{action}", post(vms::power))
         .route("/orders/vms", post(vms::order))
         .route("/apps", get(workloads::list))
-        .route(
-            "/apps/{id}",
-            get(workloads::show)
-                .put(workloads::rename)
-                .delete(workloads::remove),
-        )
-        .route(
-            "/apps/{id}/tiers",
-            get(workloads::tiers).post(workloads::add_tier),
-        )
+        .route("/apps/{id}", get(workloads::show).put(workloads::rename).delete(workloads::remove))
+        .route("/apps/{id}/tiers", get(workloads::tiers).post(workloads::add_tier))
         .route(
             "/apps/{id}/tiers/{tier}",
-            get(workloads::show_tier)
-                .put(workloads::rename_tier)
-                .delete(workloads::remove_tier),
+            get(workloads::show_tier).put(workloads::rename_tier).delete(workloads::remove_tier),
         )
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            auth::authenticate,
-        ));
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticate));
     Router::new()
         .route("/auth/authorize", post(auth::authorize))
         .route("/auth/token", post(auth::token))
@@ -76,9 +60,7 @@ async fn stats_handler(State(state): State<Arc<AppState>>) -> Json<Stats> {
 }
 
 async fn unmatched(State(state): State<Arc<AppState>>, req: Request) -> ApiError {
-    state
-        .stats
-        .record(format!("{} <unmatched>", req.method()), 404);
+    state.stats.record(format!("{} <unmatched>", req.method()), 404);
     error::not_found(req).await
 }
 
@@ -96,9 +78,7 @@ pub struct Emulator {
 impl Emulator {
     /// Validates `config`, binds its address and starts serving in the background.
     pub async fn start(config: EmulatorConfig) -> io::Result<Emulator> {
-        config
-            .validate()
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        config.validate().map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let listener = TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(AppState::new(config));
@@ -113,13 +93,7 @@ impl Emulator {
         });
         let url = format!("http://{addr}");
         tracing::info!(%url, "armor emulator listening");
-        Ok(Emulator {
-            addr,
-            url,
-            state,
-            shutdown: Some(tx),
-            task,
-        })
+        Ok(Emulator { addr, url, state, shutdown: Some(tx), task })
     }
 
     /// The base URL, e.g. `http://127.0.0.1:40123`.

@@ -56,13 +56,7 @@ impl AppState {
     pub fn new(config: EmulatorConfig) -> Self {
         let tenant = Tenant::demo(&config.demo_username);
         let estate = Mutex::new(Estate::demo(&config.demo_username));
-        AppState {
-            config,
-            tenant,
-            stats: StatsRecorder::default(),
-            inner: Mutex::default(),
-            estate,
-        }
+        AppState { config, tenant, stats: StatsRecorder::default(), inner: Mutex::default(), estate }
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -91,10 +85,7 @@ impl AppState {
         let now = self.now();
         let mut inner = self.lock();
         let failures = inner.failures.entry(username.to_owned()).or_default();
-        while failures
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= FAILURE_WINDOW)
-        {
+        while failures.front().is_some_and(|t| now.duration_since(*t) >= FAILURE_WINDOW) {
             failures.pop_front();
         }
         if failures.len() >= self.config.max_failed_logins as usize {
@@ -107,10 +98,7 @@ impl AppState {
         }
         inner.failures.remove(username);
         let code = random_hex(24);
-        let grant = Grant {
-            username: username.to_owned(),
-            expires_at: self.expiry(self.config.code_ttl),
-        };
+        let grant = Grant { username: username.to_owned(), expires_at: self.expiry(self.config.code_ttl) };
         inner.codes.retain(|_, g| g.expires_at > now);
         inner.codes.insert(code.clone(), grant);
         Ok(code)
@@ -129,11 +117,7 @@ impl AppState {
     pub fn reissue(&self, token: &str) -> Option<Issued> {
         let now = self.now();
         let mut inner = self.lock();
-        let grant = inner
-            .tokens
-            .get(token)
-            .filter(|g| g.expires_at > now)?
-            .clone();
+        let grant = inner.tokens.get(token).filter(|g| g.expires_at > now)?.clone();
         if !self.config.keep_old_tokens {
             inner.tokens.remove(token);
         }
@@ -145,34 +129,22 @@ impl AppState {
         let now = self.now();
         let window = SignedDuration::from_secs(2 * armor_core::psk::MAX_SKEW_SECS);
         let mut inner = self.lock();
-        inner
-            .nonces
-            .retain(|_, seen| now.duration_since(*seen) < window);
-        inner
-            .nonces
-            .insert(format!("{key_id}:{nonce}"), now)
-            .is_none()
+        inner.nonces.retain(|_, seen| now.duration_since(*seen) < window);
+        inner.nonces.insert(format!("{key_id}:{nonce}"), now).is_none()
     }
 
     /// The user a valid token belongs to.
     pub fn authenticate(&self, token: &str) -> Option<String> {
         let now = self.now();
         let inner = self.lock();
-        inner
-            .tokens
-            .get(token)
-            .filter(|g| g.expires_at > now)
-            .map(|g| g.username.clone())
+        inner.tokens.get(token).filter(|g| g.expires_at > now).map(|g| g.username.clone())
     }
 
     fn issue(&self, inner: &mut Inner, username: String) -> Issued {
         let now = self.now();
         inner.tokens.retain(|_, g| g.expires_at > now);
         let token = random_hex(16);
-        let grant = Grant {
-            username,
-            expires_at: self.expiry(self.config.token_ttl),
-        };
+        let grant = Grant { username, expires_at: self.expiry(self.config.token_ttl) };
         inner.tokens.insert(token.clone(), grant);
         Issued { token }
     }
@@ -195,20 +167,14 @@ mod tests {
     use super::*;
 
     fn state(clock: &ManualClock) -> AppState {
-        AppState::new(EmulatorConfig {
-            clock: Arc::new(clock.clone()),
-            ..Default::default()
-        })
+        AppState::new(EmulatorConfig { clock: Arc::new(clock.clone()), ..Default::default() })
     }
 
     #[test]
     fn tokens_are_32_lowercase_hex() {
         let t = random_hex(16);
         assert_eq!(t.len(), 32);
-        assert!(
-            t.bytes()
-                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-        );
+        assert!(t.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
     }
 
     #[test]
@@ -217,15 +183,9 @@ mod tests {
         let s = state(&clock);
         let user = EmulatorConfig::DEMO_USERNAME;
         for _ in 0..5 {
-            assert_eq!(
-                s.authorize(user, "wrong"),
-                Err(LoginRefused::BadCredentials)
-            );
+            assert_eq!(s.authorize(user, "wrong"), Err(LoginRefused::BadCredentials));
         }
-        assert_eq!(
-            s.authorize(user, EmulatorConfig::DEMO_PASSWORD),
-            Err(LoginRefused::TooManyAttempts)
-        );
+        assert_eq!(s.authorize(user, EmulatorConfig::DEMO_PASSWORD), Err(LoginRefused::TooManyAttempts));
         clock.advance(Duration::from_secs(61));
         assert!(s.authorize(user, EmulatorConfig::DEMO_PASSWORD).is_ok());
     }
@@ -234,9 +194,7 @@ mod tests {
     fn tokens_expire_with_the_clock() {
         let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
         let s = state(&clock);
-        let code = s
-            .authorize(EmulatorConfig::DEMO_USERNAME, EmulatorConfig::DEMO_PASSWORD)
-            .unwrap();
+        let code = s.authorize(EmulatorConfig::DEMO_USERNAME, EmulatorConfig::DEMO_PASSWORD).unwrap();
         let issued = s.exchange(&code).unwrap();
         assert!(s.authenticate(&issued.token).is_some());
         clock.advance(Duration::from_secs(900));

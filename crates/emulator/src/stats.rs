@@ -54,10 +54,7 @@ impl StatsRecorder {
     }
 
     pub fn snapshot(&self) -> Stats {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 }
 
@@ -70,9 +67,7 @@ pub async fn count(State(state): State<Arc<AppState>>, req: Request, next: Next)
         .map_or_else(|| "<unmatched>".to_owned(), |p| p.as_str().to_owned());
     let response = next.run(req).await;
     if !path.starts_with("/_emulator/") {
-        state
-            .stats
-            .record(format!("{method} {path}"), response.status().as_u16());
+        state.stats.record(format!("{method} {path}"), response.status().as_u16());
     }
     response
 }

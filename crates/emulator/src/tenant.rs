@@ -31,14 +31,8 @@ const ANYWHERE: (&str, &[&str]) = (
         "File Integrity Monitoring",
     ],
 );
-const COMPLETE: (&str, &[&str]) = (
-    "ARMOR-COMPLETE",
-    &[
-        "Server Agent",
-        "Operating System Server Hardening",
-        "Operating System Patching",
-    ],
-);
+const COMPLETE: (&str, &[&str]) =
+    ("ARMOR-COMPLETE", &["Server Agent", "Operating System Server Hardening", "Operating System Patching"]);
 
 impl Tenant {
     /// The demo tenant, for a user named `username`.
@@ -91,12 +85,8 @@ impl Tenant {
         ];
         let mut permissions = serde_json::Map::new();
         for a in &self.accounts {
-            let names = [
-                "Read Virtual Machines",
-                "Write Virtual Machines",
-                "Read Users",
-                "API Keys Self Manage",
-            ];
+            let names =
+                ["Read Virtual Machines", "Write Virtual Machines", "Read Users", "API Keys Self Manage"];
             permissions.insert(a.id.to_string(), json!(names));
         }
         me.permissions = Value::Object(permissions);
@@ -125,12 +115,7 @@ impl DemoAccount {
         a.is_synced = Some(false);
         a.is_free_trial = Some(false);
         a.products = if products_by_line {
-            Value::Object(
-                self.products
-                    .iter()
-                    .map(|(p, f)| ((*p).to_owned(), json!(f)))
-                    .collect(),
-            )
+            Value::Object(self.products.iter().map(|(p, f)| ((*p).to_owned(), json!(f))).collect())
         } else {
             json!(self.products.iter().map(|(p, _)| p).collect::<Vec<_>>())
         };

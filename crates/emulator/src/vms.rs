@@ -19,9 +19,7 @@ use crate::state::AppState;
 /// Parses a numeric path id, or 400.
 pub fn id(kind: &str, raw: &str) -> Result<u32, ApiError> {
     raw.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
-        ApiError::invalid(format!(
-            "The {kind} id must be a positive whole number, got {raw:?}"
-        ))
+        ApiError::invalid(format!("The {kind} id must be a positive whole number, got {raw:?}"))
     })
 }
 
@@ -29,9 +27,7 @@ pub fn id(kind: &str, raw: &str) -> Result<u32, ApiError> {
 pub fn name(raw: &str) -> Result<String, ApiError> {
     let n = raw.trim();
     if n.is_empty() || n.chars().count() > 64 || n.chars().any(char::is_control) {
-        return Err(ApiError::invalid(
-            "The name must be 1-64 characters without control characters",
-        ));
+        return Err(ApiError::invalid("The name must be 1-64 characters without control characters"));
     }
     Ok(n.to_owned())
 }
@@ -42,20 +38,12 @@ fn detail(acct: &AccountEstate, vm_id: u32) -> Option<VmDetail> {
 }
 
 /// `GET /vms`.
-pub async fn list(
-    State(state): State<Arc<AppState>>,
-    caller: Caller,
-) -> Result<Json<Vec<Vm>>, ApiError> {
+pub async fn list(State(state): State<Arc<AppState>>, caller: Caller) -> Result<Json<Vec<Vm>>, ApiError> {
     let account = caller.account()?;
     let estate = state.estate();
     let acct = estate.accounts.get(&account);
     let vms = acct
-        .map(|a| {
-            a.vms
-                .values()
-                .map(|v| v.to_vm(account, a.apps.get(&v.app_id)))
-                .collect()
-        })
+        .map(|a| a.vms.values().map(|v| v.to_vm(account, a.apps.get(&v.app_id))).collect())
         .unwrap_or_default();
     Ok(Json(vms))
 }
@@ -85,17 +73,12 @@ pub async fn show_core(
 ) -> Result<Json<VmDetail>, ApiError> {
     let account = caller.account()?;
     if guid.parse::<armor_core::CoreInstanceId>().is_err() {
-        return Err(ApiError::invalid(format!(
-            "{guid:?} is not a core instance GUID"
-        )));
+        return Err(ApiError::invalid(format!("{guid:?} is not a core instance GUID")));
     }
     let estate = state.estate();
     let acct = estate.accounts.get(&account);
     acct.and_then(|a| {
-        a.vms
-            .values()
-            .find(|v| v.guid.eq_ignore_ascii_case(&guid))
-            .and_then(|v| detail(a, v.id))
+        a.vms.values().find(|v| v.guid.eq_ignore_ascii_case(&guid)).and_then(|v| detail(a, v.id))
     })
     .map(Json)
     .ok_or_else(|| ApiError::missing("VM with core instance", &guid, account))
@@ -112,14 +95,8 @@ pub async fn rename(
     let vm_id = id("VM", &raw)?;
     let new_name = name(&req.name)?;
     let mut estate = state.estate();
-    let acct = estate
-        .accounts
-        .get_mut(&account)
-        .ok_or_else(|| ApiError::missing("VM", vm_id, account))?;
-    let vm = acct
-        .vms
-        .get_mut(&vm_id)
-        .ok_or_else(|| ApiError::missing("VM", vm_id, account))?;
+    let acct = estate.account(account);
+    let vm = acct.vm_mut(vm_id, account)?;
     vm.name = new_name;
     Ok(Json(detail(acct, vm_id).unwrap_or_default()))
 }
@@ -142,13 +119,8 @@ pub async fn remove(
         return Err(ApiError::invalid("userEmail is required"));
     }
     let mut estate = state.estate();
-    let acct = estate
-        .accounts
-        .get_mut(&account)
-        .ok_or_else(|| ApiError::missing("VM", vm_id, account))?;
-    acct.vms
-        .remove(&vm_id)
-        .ok_or_else(|| ApiError::missing("VM", vm_id, account))?;
+    let acct = estate.account(account);
+    acct.vms.remove(&vm_id).ok_or_else(|| ApiError::missing("VM", vm_id, account))?;
     Ok((StatusCode::ACCEPTED, Json(true)))
 }
 
@@ -169,14 +141,8 @@ pub async fn power(
     let now = state.now();
     let delay = state.config.power_delay;
     let mut estate = state.estate();
-    let acct = estate
-        .accounts
-        .get_mut(&account)
-        .ok_or_else(|| ApiError::missing("VM", vm_id, account))?;
-    let vm = acct
-        .vms
-        .get_mut(&vm_id)
-        .ok_or_else(|| ApiError::missing("VM", vm_id, account))?;
+    let acct = estate.account(account);
+    let vm = acct.vm_mut(vm_id, account)?;
     if vm.status == vm_status::PROVISIONING {
         return Err(ApiError::resource(
             StatusCode::CONFLICT,
@@ -184,11 +150,7 @@ pub async fn power(
             format!("VM {vm_id} is still being provisioned"),
         ));
     }
-    let delay = if action == PowerAction::ForceOff {
-        std::time::Duration::ZERO
-    } else {
-        delay
-    };
+    let delay = if action == PowerAction::ForceOff { std::time::Duration::ZERO } else { delay };
     vm.transition(action.target_status(), now, delay, vm_status::TRANSITIONING);
     Ok(Json(detail(acct, vm_id).unwrap_or_default()))
 }
@@ -203,9 +165,7 @@ pub async fn order(
     let account = caller.account()?;
     let vm_name = name(&req.name)?;
     if req.secret.chars().count() < 8 {
-        return Err(ApiError::invalid(
-            "The secret must be at least 8 characters",
-        ));
+        return Err(ApiError::invalid("The secret must be at least 8 characters"));
     }
     if req.sku.trim().is_empty() {
         return Err(ApiError::invalid("sku is required"));
@@ -228,73 +188,36 @@ pub async fn order(
     let app_id = match (req.app_id, &req.app_name) {
         (-1, Some(n)) => {
             let id = estate.next_id();
-            let app = AppRecord {
-                id,
-                name: name(n)?,
-                location: location.clone(),
-                tiers: Vec::new(),
-            };
-            estate
-                .accounts
-                .entry(account)
-                .or_default()
-                .apps
-                .insert(id, app);
+            let app = AppRecord { id, name: name(n)?, location: location.clone(), tiers: Vec::new() };
+            estate.account(account).apps.insert(id, app);
             id
         }
-        (id, _) if id > 0 => {
-            u32::try_from(id).map_err(|_| ApiError::invalid("appId is out of range"))?
-        }
+        (id, _) if id > 0 => u32::try_from(id).map_err(|_| ApiError::invalid("appId is out of range"))?,
         _ => {
-            return Err(ApiError::invalid(
-                "Give an existing appId, or appId -1 with appName",
-            ));
+            return Err(ApiError::invalid("Give an existing appId, or appId -1 with appName"));
         }
     };
     let new_tier = estate.next_id();
-    let acct = estate.accounts.entry(account).or_default();
-    let app = acct
-        .apps
-        .get_mut(&app_id)
-        .ok_or_else(|| ApiError::missing("Workload", app_id, account))?;
+    let acct = estate.account(account);
+    let app = acct.app_mut(app_id, account)?;
     let tier_id = match (req.tier_id, &req.tier_name) {
         (-1, Some(n)) => {
-            app.tiers.push(TierRecord {
-                id: new_tier,
-                name: name(n)?,
-            });
+            app.tiers.push(TierRecord { id: new_tier, name: name(n)? });
             new_tier
         }
         (id, _) if id > 0 && app.tiers.iter().any(|t| i64::from(t.id) == id) => id as u32,
         (id, _) if id > 0 => return Err(ApiError::missing("Tier", id, account)),
         _ => {
-            return Err(ApiError::invalid(
-                "Give an existing tierId, or tierId -1 with tierName",
-            ));
+            return Err(ApiError::invalid("Give an existing tierId, or tierId -1 with tierName"));
         }
     };
-    let disks: Vec<u32> = if req.storage.is_empty() {
-        vec![40]
-    } else {
-        req.storage.iter().map(|d| d.size).collect()
-    };
+    let disks: Vec<u32> =
+        if req.storage.is_empty() { vec![40] } else { req.storage.iter().map(|d| d.size).collect() };
     let mut created = Vec::new();
     for i in 0..req.quantity {
         let id = estate.next_id();
-        let n = if req.quantity == 1 {
-            vm_name.clone()
-        } else {
-            format!("{vm_name}-{}", i + 1)
-        };
-        let mut vm = new_vm(
-            id,
-            &n,
-            (app_id, tier_id),
-            &location,
-            vm_status::PROVISIONING,
-            &req.sku,
-            &disks,
-        );
+        let n = if req.quantity == 1 { vm_name.clone() } else { format!("{vm_name}-{}", i + 1) };
+        let mut vm = new_vm(id, &n, (app_id, tier_id), &location, vm_status::PROVISIONING, &req.sku, &disks);
         vm.transition(vm_status::POWERED_ON, now, delay, vm_status::PROVISIONING);
         created.push(json!({
             "trackingId": vm.guid, "vmId": id, "name": n, "location": location, "zone": null,
@@ -302,12 +225,7 @@ pub async fn order(
             "storage": req.storage, "software": [], "secret": null, "templateId": null,
             "vmProtectionPolicyId": null, "sku": req.sku, "quantity": 1, "accountId": account,
         }));
-        estate
-            .accounts
-            .entry(account)
-            .or_default()
-            .vms
-            .insert(id, vm);
+        estate.account(account).vms.insert(id, vm);
     }
     let order_id = estate.next_order;
     estate.next_order += 1;

@@ -9,24 +9,12 @@ use axum::http::StatusCode;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, JsonBody};
-use crate::estate::{AccountEstate, Estate, TierRecord};
+use crate::estate::{AccountEstate, TierRecord};
 use crate::state::AppState;
 use crate::vms::{id, name};
 
-fn account_mut(estate: &mut Estate, account: u32) -> &mut AccountEstate {
-    estate.accounts.entry(account).or_default()
-}
-
-fn workload(
-    acct: &AccountEstate,
-    app_id: u32,
-    account: u32,
-    with_tiers: bool,
-) -> Result<Workload, ApiError> {
-    let app = acct
-        .apps
-        .get(&app_id)
-        .ok_or_else(|| ApiError::missing("Workload", app_id, account))?;
+fn workload(acct: &AccountEstate, app_id: u32, account: u32, with_tiers: bool) -> Result<Workload, ApiError> {
+    let app = acct.app(app_id, account)?;
     Ok(acct.workload(app, with_tiers))
 }
 
@@ -37,10 +25,7 @@ pub async fn list(
 ) -> Result<Json<Vec<Workload>>, ApiError> {
     let account = caller.account()?;
     let estate = state.estate();
-    let list = estate
-        .accounts
-        .get(&account)
-        .map(|a| a.apps.values().map(|w| a.workload(w, false)).collect());
+    let list = estate.accounts.get(&account).map(|a| a.apps.values().map(|w| a.workload(w, false)).collect());
     Ok(Json(list.unwrap_or_default()))
 }
 
@@ -53,7 +38,7 @@ pub async fn show(
     let account = caller.account()?;
     let app_id = id("workload", &raw)?;
     let mut estate = state.estate();
-    workload(account_mut(&mut estate, account), app_id, account, true).map(Json)
+    workload(estate.account(account), app_id, account, true).map(Json)
 }
 
 /// `PUT /apps/{id}` `{name}`.
@@ -67,11 +52,8 @@ pub async fn rename(
     let app_id = id("workload", &raw)?;
     let new_name = name(&req.name)?;
     let mut estate = state.estate();
-    let acct = account_mut(&mut estate, account);
-    acct.apps
-        .get_mut(&app_id)
-        .ok_or_else(|| ApiError::missing("Workload", app_id, account))?
-        .name = new_name;
+    let acct = estate.account(account);
+    acct.app_mut(app_id, account)?.name = new_name;
     workload(acct, app_id, account, true).map(Json)
 }
 
@@ -84,15 +66,13 @@ pub async fn remove(
     let account = caller.account()?;
     let app_id = id("workload", &raw)?;
     let mut estate = state.estate();
-    let acct = account_mut(&mut estate, account);
+    let acct = estate.account(account);
     if !acct.apps.contains_key(&app_id) {
         return Err(ApiError::missing("Workload", app_id, account));
     }
-    let vms = acct.vms.values().filter(|v| v.app_id == app_id).count();
+    let vms = acct.vm_count(app_id, None);
     if vms > 0 {
-        return Err(ApiError::invalid(format!(
-            "Workload {app_id} still has {vms} VMs; remove them first"
-        )));
+        return Err(ApiError::invalid(format!("Workload {app_id} still has {vms} VMs; remove them first")));
     }
     acct.apps.remove(&app_id);
     Ok(StatusCode::ACCEPTED)
@@ -107,11 +87,8 @@ pub async fn tiers(
     let account = caller.account()?;
     let app_id = id("workload", &raw)?;
     let mut estate = state.estate();
-    let acct = account_mut(&mut estate, account);
-    let app = acct
-        .apps
-        .get(&app_id)
-        .ok_or_else(|| ApiError::missing("Workload", app_id, account))?;
+    let acct = estate.account(account);
+    let app = acct.app(app_id, account)?;
     Ok(Json(app.tiers.iter().map(|t| acct.tier(app, t)).collect()))
 }
 
@@ -127,24 +104,12 @@ pub async fn add_tier(
     let tier_name = name(&req.name)?;
     let mut estate = state.estate();
     let tier_id = estate.next_id();
-    let acct = account_mut(&mut estate, account);
-    let app = acct
-        .apps
-        .get_mut(&app_id)
-        .ok_or_else(|| ApiError::missing("Workload", app_id, account))?;
-    if app
-        .tiers
-        .iter()
-        .any(|t| t.name.eq_ignore_ascii_case(&tier_name))
-    {
-        return Err(ApiError::invalid(format!(
-            "Workload {app_id} already has a tier named {tier_name:?}"
-        )));
+    let acct = estate.account(account);
+    let app = acct.app_mut(app_id, account)?;
+    if app.tiers.iter().any(|t| t.name.eq_ignore_ascii_case(&tier_name)) {
+        return Err(ApiError::invalid(format!("Workload {app_id} already has a tier named {tier_name:?}")));
     }
-    app.tiers.push(TierRecord {
-        id: tier_id,
-        name: tier_name,
-    });
+    app.tiers.push(TierRecord { id: tier_id, name: tier_name });
     workload(acct, app_id, account, true).map(Json)
 }
 
@@ -157,16 +122,9 @@ pub async fn show_tier(
     let account = caller.account()?;
     let (app_id, tier_id) = (id("workload", &raw_app)?, id("tier", &raw_tier)?);
     let mut estate = state.estate();
-    let acct = account_mut(&mut estate, account);
-    let app = acct
-        .apps
-        .get(&app_id)
-        .ok_or_else(|| ApiError::missing("Workload", app_id, account))?;
-    let tier = app
-        .tiers
-        .iter()
-        .find(|t| t.id == tier_id)
-        .ok_or_else(|| ApiError::missing("Tier", tier_id, account))?;
+    let acct = estate.account(account);
+    let app = acct.app(app_id, account)?;
+    let tier = app.tier(tier_id, account)?;
     Ok(Json(acct.tier(app, tier)))
 }
 
@@ -181,11 +139,8 @@ pub async fn rename_tier(
     let (app_id, tier_id) = (id("workload", &raw_app)?, id("tier", &raw_tier)?);
     let new_name = name(&req.name)?;
     let mut estate = state.estate();
-    let acct = account_mut(&mut estate, account);
-    let app = acct
-        .apps
-        .get_mut(&app_id)
-        .ok_or_else(|| ApiError::missing("Workload", app_id, account))?;
+    let acct = estate.account(account);
+    let app = acct.app_mut(app_id, account)?;
     let tier = app
         .tiers
         .iter_mut()
@@ -205,25 +160,16 @@ pub async fn remove_tier(
     let account = caller.account()?;
     let (app_id, tier_id) = (id("workload", &raw_app)?, id("tier", &raw_tier)?);
     let mut estate = state.estate();
-    let acct = account_mut(&mut estate, account);
-    let vms = acct
-        .vms
-        .values()
-        .filter(|v| v.tier_id == tier_id && v.app_id == app_id)
-        .count();
-    let app = acct
-        .apps
-        .get_mut(&app_id)
-        .ok_or_else(|| ApiError::missing("Workload", app_id, account))?;
+    let acct = estate.account(account);
+    let vms = acct.vm_count(app_id, Some(tier_id));
+    let app = acct.app_mut(app_id, account)?;
     let pos = app
         .tiers
         .iter()
         .position(|t| t.id == tier_id)
         .ok_or_else(|| ApiError::missing("Tier", tier_id, account))?;
     if vms > 0 {
-        return Err(ApiError::invalid(format!(
-            "Tier {tier_id} still has {vms} VMs; remove them first"
-        )));
+        return Err(ApiError::invalid(format!("Tier {tier_id} still has {vms} VMs; remove them first")));
     }
     app.tiers.remove(pos);
     let mut w = workload(acct, app_id, account, true)?;

@@ -25,17 +25,10 @@ impl Env {
 
     async fn with(tweak: impl FnOnce(&mut EmulatorConfig)) -> Env {
         let clock = ManualClock::new(Timestamp::from_second(1_800_000_000).unwrap());
-        let mut config = EmulatorConfig {
-            clock: Arc::new(clock.clone()),
-            ..Default::default()
-        };
+        let mut config = EmulatorConfig { clock: Arc::new(clock.clone()), ..Default::default() };
         tweak(&mut config);
         let emu = Emulator::start(config).await.expect("emulator starts");
-        Env {
-            emu,
-            http: reqwest::Client::new(),
-            clock,
-        }
+        Env { emu, http: reqwest::Client::new(), clock }
     }
 
     fn url(&self, path: &str) -> String {
@@ -43,23 +36,12 @@ impl Env {
     }
 
     async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let r = self
-            .http
-            .post(self.url(path))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = self.http.post(self.url(path)).json(&body).send().await.unwrap();
         let status = r.status();
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
-    async fn get(
-        &self,
-        path: &str,
-        token: Option<&str>,
-        account: Option<&str>,
-    ) -> (StatusCode, Value) {
+    async fn get(&self, path: &str, token: Option<&str>, account: Option<&str>) -> (StatusCode, Value) {
         let mut req = self.http.get(self.url(path));
         if let Some(t) = token {
             req = req.header("Authorization", format!("FH-AUTH {t}"));
@@ -73,31 +55,21 @@ impl Env {
     }
 
     async fn code(&self) -> String {
-        let (s, body) = self
-            .post(
-                "/auth/authorize",
-                json!({"username": USER, "password": PASS}),
-            )
-            .await;
+        let (s, body) = self.post("/auth/authorize", json!({"username": USER, "password": PASS})).await;
         assert_eq!(s, StatusCode::OK, "{body}");
         body["code"].as_str().unwrap().to_owned()
     }
 
     async fn login(&self) -> String {
         let code = self.code().await;
-        let (s, body) = self
-            .post(
-                "/auth/token",
-                json!({"code": code, "grant_type": "authorization_code"}),
-            )
-            .await;
+        let (s, body) =
+            self.post("/auth/token", json!({"code": code, "grant_type": "authorization_code"})).await;
         assert_eq!(s, StatusCode::OK, "{body}");
         body["access_token"].as_str().unwrap().to_owned()
     }
 
     async fn reissue(&self, token: &str) -> (StatusCode, Value) {
-        self.post("/auth/token/reissue", json!({"token": token}))
-            .await
+        self.post("/auth/token/reissue", json!({"token": token})).await
     }
 
     async fn stats(&self) -> Value {
@@ -112,20 +84,13 @@ fn assert_auth_error(body: &Value, status: u16) {
 }
 
 fn is_token(s: &str) -> bool {
-    s.len() == 32
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 #[tokio::test]
 async fn authorize_returns_a_code() {
     let env = Env::new().await;
-    let (s, body) = env
-        .post(
-            "/auth/authorize",
-            json!({"username": USER, "password": PASS}),
-        )
-        .await;
+    let (s, body) = env.post("/auth/authorize", json!({"username": USER, "password": PASS})).await;
     assert_eq!(s, StatusCode::OK);
     assert!(body["code"].as_str().is_some_and(|c| !c.is_empty()));
     assert_eq!(body["success"], true);
@@ -136,31 +101,16 @@ async fn authorize_returns_a_code() {
 async fn authorize_rejects_wrong_credentials_then_rate_limits() {
     let env = Env::with(|c| c.max_failed_logins = 3).await;
     for _ in 0..3 {
-        let (s, body) = env
-            .post(
-                "/auth/authorize",
-                json!({"username": USER, "password": "nope"}),
-            )
-            .await;
+        let (s, body) = env.post("/auth/authorize", json!({"username": USER, "password": "nope"})).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
         assert_auth_error(&body, 401);
         assert_eq!(body["error"], "invalid_credentials");
     }
-    let (s, body) = env
-        .post(
-            "/auth/authorize",
-            json!({"username": USER, "password": PASS}),
-        )
-        .await;
+    let (s, body) = env.post("/auth/authorize", json!({"username": USER, "password": PASS})).await;
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
     assert_auth_error(&body, 429);
     // Other usernames are not affected; the limit lifts after a minute.
-    let (s, _) = env
-        .post(
-            "/auth/authorize",
-            json!({"username": "x@y.z", "password": "a"}),
-        )
-        .await;
+    let (s, _) = env.post("/auth/authorize", json!({"username": "x@y.z", "password": "a"})).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     env.clock.advance(Duration::from_secs(61));
     env.code().await;
@@ -170,12 +120,7 @@ async fn authorize_rejects_wrong_credentials_then_rate_limits() {
 async fn token_exchange_gives_a_32_hex_token_in_minutes() {
     let env = Env::new().await;
     let code = env.code().await;
-    let (s, body) = env
-        .post(
-            "/auth/token",
-            json!({"code": code, "grant_type": "authorization_code"}),
-        )
-        .await;
+    let (s, body) = env.post("/auth/token", json!({"code": code, "grant_type": "authorization_code"})).await;
     assert_eq!(s, StatusCode::OK);
     assert!(is_token(body["access_token"].as_str().unwrap()), "{body}");
     assert!(body["id_token"].is_string());
@@ -191,12 +136,7 @@ async fn expires_in_can_be_seconds() {
     })
     .await;
     let code = env.code().await;
-    let (_, body) = env
-        .post(
-            "/auth/token",
-            json!({"code": code, "grant_type": "authorization_code"}),
-        )
-        .await;
+    let (_, body) = env.post("/auth/token", json!({"code": code, "grant_type": "authorization_code"})).await;
     assert_eq!(body["expires_in"], 7);
     assert_eq!(body["token_type"], "FH-AUTH");
 }
@@ -217,12 +157,7 @@ async fn a_code_expires() {
     let env = Env::new().await;
     let code = env.code().await;
     env.clock.advance(Duration::from_secs(120));
-    let (s, _) = env
-        .post(
-            "/auth/token",
-            json!({"code": code, "grant_type": "authorization_code"}),
-        )
-        .await;
+    let (s, _) = env.post("/auth/token", json!({"code": code, "grant_type": "authorization_code"})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 }
 
@@ -231,33 +166,19 @@ async fn a_code_within_its_ttl_works() {
     let env = Env::with(|c| c.code_ttl = Duration::from_secs(10)).await;
     let code = env.code().await;
     env.clock.advance(Duration::from_secs(9));
-    let (s, _) = env
-        .post(
-            "/auth/token",
-            json!({"code": code, "grant_type": "authorization_code"}),
-        )
-        .await;
+    let (s, _) = env.post("/auth/token", json!({"code": code, "grant_type": "authorization_code"})).await;
     assert_eq!(s, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn token_rejects_unknown_codes_and_other_grant_types() {
     let env = Env::new().await;
-    let (s, body) = env
-        .post(
-            "/auth/token",
-            json!({"code": "nope", "grant_type": "authorization_code"}),
-        )
-        .await;
+    let (s, body) =
+        env.post("/auth/token", json!({"code": "nope", "grant_type": "authorization_code"})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"], "invalid_grant");
     let code = env.code().await;
-    let (s, body) = env
-        .post(
-            "/auth/token",
-            json!({"code": code, "grant_type": "password"}),
-        )
-        .await;
+    let (s, body) = env.post("/auth/token", json!({"code": code, "grant_type": "password"})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"], "unsupported_grant_type");
 }
@@ -271,10 +192,7 @@ async fn reissue_invalidates_the_old_token() {
     let new = body["access_token"].as_str().unwrap().to_owned();
     assert!(is_token(&new) && new != old);
     assert_eq!(body["expires_in"], 15);
-    assert_eq!(
-        env.get("/me", Some(&old), None).await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(env.get("/me", Some(&old), None).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(env.get("/me", Some(&new), None).await.0, StatusCode::OK);
     let (s, body) = env.reissue(&old).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
@@ -292,10 +210,7 @@ async fn reissue_can_keep_old_tokens() {
 #[tokio::test]
 async fn reissue_rejects_unknown_and_expired_tokens() {
     let env = Env::new().await;
-    assert_eq!(
-        env.reissue("0123456789abcdef0123456789abcdef").await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(env.reissue("0123456789abcdef0123456789abcdef").await.0, StatusCode::UNAUTHORIZED);
     let token = env.login().await;
     env.clock.advance(Duration::from_secs(901));
     assert_eq!(env.reissue(&token).await.0, StatusCode::UNAUTHORIZED);
@@ -306,10 +221,7 @@ async fn reissue_extends_the_lifetime() {
     let env = Env::new().await;
     let token = env.login().await;
     env.clock.advance(Duration::from_secs(600));
-    let new = env.reissue(&token).await.1["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let new = env.reissue(&token).await.1["access_token"].as_str().unwrap().to_owned();
     env.clock.advance(Duration::from_secs(600));
     assert_eq!(env.get("/me", Some(&new), None).await.0, StatusCode::OK);
 }
@@ -334,17 +246,11 @@ async fn me_returns_the_demo_identity() {
     assert!(me["permissions"].is_object());
     assert!(me["features"][0]["feature"].is_string());
     // With an account context the user has: fine. Without access: 403. Not a number: 400.
-    assert_eq!(
-        env.get("/me", Some(&token), Some("1001")).await.0,
-        StatusCode::OK
-    );
+    assert_eq!(env.get("/me", Some(&token), Some("1001")).await.0, StatusCode::OK);
     let (s, body) = env.get("/me", Some(&token), Some("4242")).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_auth_error(&body, 403);
-    assert_eq!(
-        env.get("/me", Some(&token), Some("abc")).await.0,
-        StatusCode::BAD_REQUEST
-    );
+    assert_eq!(env.get("/me", Some(&token), Some("abc")).await.0, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
@@ -356,9 +262,7 @@ async fn me_and_accounts_need_a_valid_token() {
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{path}");
         assert_auth_error(&body, 401);
         assert_eq!(
-            env.get(path, Some("0123456789abcdef0123456789abcdef"), None)
-                .await
-                .0,
+            env.get(path, Some("0123456789abcdef0123456789abcdef"), None).await.0,
             StatusCode::UNAUTHORIZED
         );
         let r = env
@@ -371,10 +275,7 @@ async fn me_and_accounts_need_a_valid_token() {
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     }
     env.clock.advance(Duration::from_secs(900));
-    assert_eq!(
-        env.get("/me", Some(&token), None).await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(env.get("/me", Some(&token), None).await.0, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
@@ -386,24 +287,15 @@ async fn accounts_lists_the_users_accounts() {
     let list = body.as_array().unwrap();
     assert!(list.len() >= 3);
     assert_eq!(list[0]["id"], 1000);
-    assert!(
-        list[0]["products"].is_object(),
-        "the v1 document's map of product lines"
-    );
-    assert_eq!(
-        env.get("/accounts", Some(&token), Some("9")).await.0,
-        StatusCode::FORBIDDEN
-    );
+    assert!(list[0]["products"].is_object(), "the v1 document's map of product lines");
+    assert_eq!(env.get("/accounts", Some(&token), Some("9")).await.0, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
 async fn stats_count_by_route_template_and_outcome() {
     let env = Env::new().await;
     let token = env.login().await;
-    let token = env.reissue(&token).await.1["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = env.reissue(&token).await.1["access_token"].as_str().unwrap().to_owned();
     env.reissue("0123456789abcdef0123456789abcdef").await;
     env.get("/me", Some(&token), None).await;
     env.get("/nope", None, None).await;
@@ -417,10 +309,7 @@ async fn stats_count_by_route_template_and_outcome() {
     assert_eq!(e["POST /auth/token"]["ok"], 1);
     assert_eq!(e["GET /me"]["total"], 1);
     assert_eq!(e["GET <unmatched>"]["client_error"], 1);
-    assert!(
-        e.get("GET /_emulator/stats").is_none(),
-        "stats do not count themselves"
-    );
+    assert!(e.get("GET /_emulator/stats").is_none(), "stats do not count themselves");
     assert_eq!(env.emu.stats().get("POST /auth/token/reissue").total, 2);
 }
 
@@ -437,44 +326,14 @@ async fn bad_input_gets_json_4xx() {
     let json_ct = Some("application/json");
     let cases: Vec<(&str, Vec<u8>, Option<&str>, u16)> = vec![
         ("/auth/authorize", b"{not json".to_vec(), json_ct, 400),
-        (
-            "/auth/authorize",
-            b"{\"username\":\"a@b.c\"}".to_vec(),
-            json_ct,
-            400,
-        ),
-        (
-            "/auth/authorize",
-            b"{\"username\":5,\"password\":\"x\"}".to_vec(),
-            json_ct,
-            400,
-        ),
+        ("/auth/authorize", b"{\"username\":\"a@b.c\"}".to_vec(), json_ct, 400),
+        ("/auth/authorize", b"{\"username\":5,\"password\":\"x\"}".to_vec(), json_ct, 400),
         ("/auth/authorize", b"[]".to_vec(), json_ct, 400),
         ("/auth/authorize", b"".to_vec(), json_ct, 400),
-        (
-            "/auth/token",
-            b"{\"code\":null,\"grant_type\":\"authorization_code\"}".to_vec(),
-            json_ct,
-            400,
-        ),
-        (
-            "/auth/token/reissue",
-            b"{\"tokn\":\"x\"}".to_vec(),
-            json_ct,
-            400,
-        ),
-        (
-            "/auth/token/reissue",
-            b"{\"token\":\"x\"}".to_vec(),
-            None,
-            415,
-        ),
-        (
-            "/auth/token/reissue",
-            vec![b' '; 1024 * 1024 + 1],
-            json_ct,
-            413,
-        ),
+        ("/auth/token", b"{\"code\":null,\"grant_type\":\"authorization_code\"}".to_vec(), json_ct, 400),
+        ("/auth/token/reissue", b"{\"tokn\":\"x\"}".to_vec(), json_ct, 400),
+        ("/auth/token/reissue", b"{\"token\":\"x\"}".to_vec(), None, 415),
+        ("/auth/token/reissue", vec![b' '; 1024 * 1024 + 1], json_ct, 413),
     ];
     for (path, body, ctype, want) in cases {
         let r = raw(path, body, ctype).await.unwrap();
@@ -485,12 +344,7 @@ async fn bad_input_gets_json_4xx() {
     let r = env.http.get(env.url("/auth/token")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_auth_error(&r.json().await.unwrap(), 405);
-    let r = env
-        .http
-        .delete(env.url("/definitely/not/here"))
-        .send()
-        .await
-        .unwrap();
+    let r = env.http.delete(env.url("/definitely/not/here")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_auth_error(&r.json().await.unwrap(), 404);
     // The server is still fine afterwards.
@@ -499,10 +353,7 @@ async fn bad_input_gets_json_4xx() {
 
 #[tokio::test]
 async fn bad_config_is_refused_at_start() {
-    let config = EmulatorConfig {
-        token_ttl: Duration::from_secs(30),
-        ..Default::default()
-    };
+    let config = EmulatorConfig { token_ttl: Duration::from_secs(30), ..Default::default() };
     let err = Emulator::start(config).await.unwrap_err();
     assert!(err.to_string().contains("minutes"), "{err}");
 }

@@ -22,15 +22,8 @@ struct Env {
 impl Env {
     async fn new() -> Env {
         let clock = ManualClock::new(Timestamp::from_second(1_800_000_000).unwrap());
-        let config = EmulatorConfig {
-            clock: Arc::new(clock.clone()),
-            ..Default::default()
-        };
-        Env {
-            emu: Emulator::start(config).await.unwrap(),
-            clock,
-            http: reqwest::Client::new(),
-        }
+        let config = EmulatorConfig { clock: Arc::new(clock.clone()), ..Default::default() };
+        Env { emu: Emulator::start(config).await.unwrap(), clock, http: reqwest::Client::new() }
     }
 
     fn header(&self, method: &str, path: &str, nonce: &str, skew: i64, secret: &str) -> String {
@@ -54,10 +47,7 @@ impl Env {
             .await
             .unwrap();
         let status = r.status();
-        let date = r
-            .headers()
-            .get("date")
-            .map(|d| d.to_str().unwrap().to_owned());
+        let date = r.headers().get("date").map(|d| d.to_str().unwrap().to_owned());
         (status, r.json().await.unwrap_or(Value::Null), date)
     }
 }
@@ -65,50 +55,28 @@ impl Env {
 fn assert_psk_error(body: &Value, status: u16, code: &str) {
     assert_eq!(body["error"], code, "{body}");
     assert_eq!(body["status"], status, "{body}");
-    assert!(
-        body["Message"].is_string() && body["error_description"].is_string(),
-        "{body}"
-    );
+    assert!(body["Message"].is_string() && body["error_description"].is_string(), "{body}");
 }
 
 #[tokio::test]
 async fn a_signed_request_is_accepted() {
     let env = Env::new().await;
-    let (s, me, date) = env
-        .get("/me", &env.header("GET", "/me", "n1", 0, SECRET))
-        .await;
+    let (s, me, date) = env.get("/me", &env.header("GET", "/me", "n1", 0, SECRET)).await;
     assert_eq!(s, StatusCode::OK, "{me}");
     assert_eq!(me["user"]["username"], EmulatorConfig::DEMO_USERNAME);
     assert!(date.is_some(), "responses carry a Date header");
     // The query string is not signed.
-    let (s, _, _) = env
-        .get(
-            "/accounts?x=1",
-            &env.header("GET", "/accounts", "n2", 0, SECRET),
-        )
-        .await;
+    let (s, _, _) = env.get("/accounts?x=1", &env.header("GET", "/accounts", "n2", 0, SECRET)).await;
     assert_eq!(s, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn timestamps_within_five_minutes_only() {
     let env = Env::new().await;
-    assert_eq!(
-        env.get("/me", &env.header("GET", "/me", "a", 299, SECRET))
-            .await
-            .0,
-        StatusCode::OK
-    );
-    assert_eq!(
-        env.get("/me", &env.header("GET", "/me", "b", -300, SECRET))
-            .await
-            .0,
-        StatusCode::OK
-    );
+    assert_eq!(env.get("/me", &env.header("GET", "/me", "a", 299, SECRET)).await.0, StatusCode::OK);
+    assert_eq!(env.get("/me", &env.header("GET", "/me", "b", -300, SECRET)).await.0, StatusCode::OK);
     for (nonce, skew) in [("c", 301), ("d", -301), ("e", -86_400)] {
-        let (s, body, _) = env
-            .get("/me", &env.header("GET", "/me", nonce, skew, SECRET))
-            .await;
+        let (s, body, _) = env.get("/me", &env.header("GET", "/me", nonce, skew, SECRET)).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
         assert_psk_error(&body, 401, "invalid_timestamp");
     }
@@ -124,46 +92,26 @@ async fn a_nonce_works_once_within_the_window() {
     assert_psk_error(&body, 401, "nonce_reused");
     // After the window the old nonce is forgotten, but its old timestamp is stale anyway.
     env.clock.advance(Duration::from_secs(601));
-    assert_eq!(
-        env.get("/me", &env.header("GET", "/me", "once", 0, SECRET))
-            .await
-            .0,
-        StatusCode::OK
-    );
+    assert_eq!(env.get("/me", &env.header("GET", "/me", "once", 0, SECRET)).await.0, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn wrong_signatures_keys_and_headers_are_rejected() {
     let env = Env::new().await;
-    let (s, body, _) = env
-        .get("/me", &env.header("GET", "/me", "x1", 0, "wrong-secret"))
-        .await;
+    let (s, body, _) = env.get("/me", &env.header("GET", "/me", "x1", 0, "wrong-secret")).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_psk_error(&body, 401, "invalid_signature");
     // Signed for another path or method.
     assert_eq!(
-        env.get("/me", &env.header("GET", "/accounts", "x2", 0, SECRET))
-            .await
-            .0,
+        env.get("/me", &env.header("GET", "/accounts", "x2", 0, SECRET)).await.0,
         StatusCode::UNAUTHORIZED
     );
-    assert_eq!(
-        env.get("/me", &env.header("POST", "/me", "x3", 0, SECRET))
-            .await
-            .0,
-        StatusCode::UNAUTHORIZED
-    );
-    let other_key = env
-        .header("GET", "/me", "x4", 0, SECRET)
-        .replace(KEY, "00000000-0000-0000-0000-000000000000");
+    assert_eq!(env.get("/me", &env.header("POST", "/me", "x3", 0, SECRET)).await.0, StatusCode::UNAUTHORIZED);
+    let other_key =
+        env.header("GET", "/me", "x4", 0, SECRET).replace(KEY, "00000000-0000-0000-0000-000000000000");
     let (_, body, _) = env.get("/me", &other_key).await;
     assert_psk_error(&body, 401, "invalid_key");
-    for bad in [
-        "ARMOR-PSK",
-        "ARMOR-PSK a:b:c",
-        "ARMOR-PSK a:b:c:d:e",
-        "ARMOR-PSK a:b:n:soon",
-    ] {
+    for bad in ["ARMOR-PSK", "ARMOR-PSK a:b:c", "ARMOR-PSK a:b:c:d:e", "ARMOR-PSK a:b:n:soon"] {
         let (s, body, _) = env.get("/me", bad).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{bad}");
         assert_psk_error(&body, 401, "invalid_authorization");
@@ -173,12 +121,8 @@ async fn wrong_signatures_keys_and_headers_are_rejected() {
 #[tokio::test]
 async fn keys_may_not_manage_keys() {
     let env = Env::new().await;
-    let (s, body, _) = env
-        .get(
-            "/users/4922/keys",
-            &env.header("GET", "/users/4922/keys", "k1", 0, SECRET),
-        )
-        .await;
+    let (s, body, _) =
+        env.get("/users/4922/keys", &env.header("GET", "/users/4922/keys", "k1", 0, SECRET)).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_psk_error(&body, 403, "psk_not_allowed");
     // With a token the same endpoint works.
@@ -194,12 +138,8 @@ async fn keys_may_not_manage_keys() {
         .json()
         .await
         .unwrap();
-    let (s, keys, _) = env
-        .get(
-            "/users/4922/keys",
-            &format!("FH-AUTH {}", tok["access_token"].as_str().unwrap()),
-        )
-        .await;
+    let (s, keys, _) =
+        env.get("/users/4922/keys", &format!("FH-AUTH {}", tok["access_token"].as_str().unwrap())).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(keys[0]["id"], KEY);
     assert!(keys[0].get("secret").is_none());

@@ -204,9 +204,7 @@ const PRODUCT: &[(&str, &str)] = &[
 /// Every field of `v` is in `shape` with the right JSON type (null allowed), and every
 /// field in `required` is present and not null.
 fn conforms(what: &str, v: &Value, shape: &[(&str, &str)], required: &[&str]) {
-    let obj = v
-        .as_object()
-        .unwrap_or_else(|| panic!("{what}: not an object: {v}"));
+    let obj = v.as_object().unwrap_or_else(|| panic!("{what}: not an object: {v}"));
     for (k, val) in obj {
         let (_, ty) = shape
             .iter()
@@ -219,16 +217,10 @@ fn conforms(what: &str, v: &Value, shape: &[(&str, &str)], required: &[&str]) {
             "array" => val.is_array(),
             _ => val.is_object(),
         };
-        assert!(
-            ok || val.is_null(),
-            "{what}: field {k:?} should be {ty}, is {val}"
-        );
+        assert!(ok || val.is_null(), "{what}: field {k:?} should be {ty}, is {val}");
     }
     for r in required {
-        assert!(
-            obj.get(*r).is_some_and(|x| !x.is_null()),
-            "{what}: required field {r:?} missing in {v}"
-        );
+        assert!(obj.get(*r).is_some_and(|x| !x.is_null()), "{what}: required field {r:?} missing in {v}");
     }
 }
 
@@ -264,12 +256,7 @@ impl Env {
             .await
             .unwrap();
         let token = tok["access_token"].as_str().unwrap().to_owned();
-        Env {
-            emu,
-            clock,
-            http,
-            token,
-        }
+        Env { emu, clock, http, token }
     }
 
     async fn call(
@@ -301,9 +288,7 @@ impl Env {
 
 fn assert_api_error(body: &Value) {
     assert!(
-        body["Message"].is_string()
-            && body["ErrorCode"].is_string()
-            && body["ReferenceId"].is_string(),
+        body["Message"].is_string() && body["ErrorCode"].is_string() && body["ReferenceId"].is_string(),
         "{body}"
     );
 }
@@ -315,21 +300,11 @@ async fn every_resource_matches_the_v1_shapes() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(vms.as_array().unwrap().len(), 14);
     for v in vms.as_array().unwrap() {
-        conforms(
-            "vm",
-            v,
-            VM_LIST,
-            &["vmId", "name", "status", "coreInstanceId", "location"],
-        );
+        conforms("vm", v, VM_LIST, &["vmId", "name", "status", "coreInstanceId", "location"]);
         conforms("product", &v["product"], PRODUCT, &["sku"]);
     }
     let (_, vm) = env.get("/vms/2001").await;
-    conforms(
-        "vm detail",
-        &vm,
-        VM_DETAIL,
-        &["id", "name", "status", "appId", "os"],
-    );
+    conforms("vm detail", &vm, VM_DETAIL, &["id", "name", "status", "appId", "os"]);
     conforms("disk", &vm["disks"][0], DISK, &["id", "capacity"]);
     let guid = vm["coreInstanceId"].as_str().unwrap();
     let (s, by_guid) = env.get(&format!("/vms/core/{guid}")).await;
@@ -337,12 +312,7 @@ async fn every_resource_matches_the_v1_shapes() {
     assert_eq!(by_guid["id"], 2001);
     let (_, apps) = env.get("/apps").await;
     for a in apps.as_array().unwrap() {
-        conforms(
-            "workload",
-            a,
-            WORKLOAD,
-            &["id", "name", "vmCount", "tierCount"],
-        );
+        conforms("workload", a, WORKLOAD, &["id", "name", "vmCount", "tierCount"]);
         assert!(a.get("tiers").is_none(), "the list has no tiers");
     }
     let (_, app) = env.get("/apps/1").await;
@@ -352,12 +322,7 @@ async fn every_resource_matches_the_v1_shapes() {
     }
     let (_, locations) = env.get("/locations").await;
     assert_eq!(locations.as_array().unwrap().len(), 4);
-    conforms(
-        "datacenter",
-        &locations[0],
-        DATACENTER,
-        &["id", "location", "name"],
-    );
+    conforms("datacenter", &locations[0], DATACENTER, &["id", "location", "name"]);
     let (_, users) = env.get("/users").await;
     assert!(users.as_array().unwrap().len() >= 5);
     for u in users.as_array().unwrap() {
@@ -368,21 +333,10 @@ async fn every_resource_matches_the_v1_shapes() {
     let (_, accounts) = env.get("/accounts").await;
     conforms("account", &accounts[0], ACCOUNT, &["id", "name"]);
     let order = json!({"name": "new-vm", "location": "DFW01", "appId": 1, "tierId": 11, "storage": [{"size": 50, "sku": "SAN-001"}], "secret": "Str0ng-Secret!", "sku": "A1-101", "quantity": 1});
-    let (s, placed) = env
-        .call(Method::POST, "/orders/vms", Some(1000), Some(order))
-        .await;
+    let (s, placed) = env.call(Method::POST, "/orders/vms", Some(1000), Some(order)).await;
     assert_eq!(s, StatusCode::OK, "{placed}");
-    conforms(
-        "order",
-        &placed,
-        ORDER,
-        &["id", "accountId", "status", "vms"],
-    );
-    assert_eq!(
-        placed["vms"][0]["secret"],
-        Value::Null,
-        "the secret is never echoed"
-    );
+    conforms("order", &placed, ORDER, &["id", "accountId", "status", "vms"]);
+    assert_eq!(placed["vms"][0]["secret"], Value::Null, "the secret is never echoed");
 }
 
 #[tokio::test]
@@ -396,15 +350,8 @@ async fn resources_are_scoped_by_account_context() {
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert_api_error(&body);
     let (s, _) = env.call(Method::GET, "/vms", None, None).await;
-    assert_eq!(
-        s,
-        StatusCode::BAD_REQUEST,
-        "resources need X-Account-Context"
-    );
-    assert_eq!(
-        env.call(Method::GET, "/vms", Some(7), None).await.0,
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(s, StatusCode::BAD_REQUEST, "resources need X-Account-Context");
+    assert_eq!(env.call(Method::GET, "/vms", Some(7), None).await.0, StatusCode::FORBIDDEN);
     assert_eq!(env.get("/accounts/4242").await.0, StatusCode::FORBIDDEN);
 }
 
@@ -422,19 +369,11 @@ async fn unknown_and_invalid_ids() {
         assert_eq!(s, StatusCode::NOT_FOUND, "{path}");
         assert_api_error(&body);
     }
-    for path in [
-        "/vms/abc",
-        "/vms/0",
-        "/apps/x",
-        "/apps/1/tiers/-1",
-        "/vms/core/not-a-guid",
-    ] {
+    for path in ["/vms/abc", "/vms/0", "/apps/x", "/apps/1/tiers/-1", "/vms/core/not-a-guid"] {
         assert_eq!(env.get(path).await.0, StatusCode::BAD_REQUEST, "{path}");
     }
     assert_eq!(
-        env.call(Method::POST, "/vms/2001/power/explode", Some(1000), None)
-            .await
-            .0,
+        env.call(Method::POST, "/vms/2001/power/explode", Some(1000), None).await.0,
         StatusCode::BAD_REQUEST
     );
 }
@@ -442,22 +381,17 @@ async fn unknown_and_invalid_ids() {
 #[tokio::test]
 async fn power_actions_finish_after_the_delay() {
     let env = Env::new().await;
-    let (s, vm) = env
-        .call(Method::POST, "/vms/2001/power/shutdown", Some(1000), None)
-        .await;
+    let (s, vm) = env.call(Method::POST, "/vms/2001/power/shutdown", Some(1000), None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(vm["status"], 3, "transitioning");
     env.clock.advance(Duration::from_secs(4));
     assert_eq!(env.get("/vms/2001").await.1["status"], 3);
     env.clock.advance(Duration::from_secs(1));
     assert_eq!(env.get("/vms/2001").await.1["status"], 8, "powered off");
-    env.call(Method::POST, "/vms/2001/power/on", Some(1000), None)
-        .await;
+    env.call(Method::POST, "/vms/2001/power/on", Some(1000), None).await;
     env.clock.advance(Duration::from_secs(5));
     assert_eq!(env.get("/vms/2001").await.1["status"], 4, "powered on");
-    let (_, vm) = env
-        .call(Method::POST, "/vms/2001/power/forceOff", Some(1000), None)
-        .await;
+    let (_, vm) = env.call(Method::POST, "/vms/2001/power/forceOff", Some(1000), None).await;
     assert_eq!(vm["status"], 8, "forceOff only marks it off, at once");
 }
 
@@ -465,206 +399,93 @@ async fn power_actions_finish_after_the_delay() {
 async fn renames_persist_and_removals_answer_202() {
     let env = Env::new().await;
     let (s, vm) = env
-        .call(
-            Method::PUT,
-            "/vms/2002",
-            Some(1000),
-            Some(json!({"id": 2002, "name": "web-02-renamed"})),
-        )
+        .call(Method::PUT, "/vms/2002", Some(1000), Some(json!({"id": 2002, "name": "web-02-renamed"})))
         .await;
-    assert_eq!(
-        (s, vm["name"].as_str()),
-        (StatusCode::OK, Some("web-02-renamed"))
-    );
+    assert_eq!((s, vm["name"].as_str()), (StatusCode::OK, Some("web-02-renamed")));
     assert_eq!(env.get("/vms/2002").await.1["name"], "web-02-renamed");
     assert_eq!(
-        env.call(
-            Method::PUT,
-            "/vms/2002",
-            Some(1000),
-            Some(json!({"name": "  "}))
-        )
-        .await
-        .0,
+        env.call(Method::PUT, "/vms/2002", Some(1000), Some(json!({"name": "  "}))).await.0,
         StatusCode::BAD_REQUEST
     );
     assert_eq!(
-        env.call(
-            Method::PUT,
-            "/vms/2002",
-            Some(1000),
-            Some(json!({"nom": "x"}))
-        )
-        .await
-        .0,
+        env.call(Method::PUT, "/vms/2002", Some(1000), Some(json!({"nom": "x"}))).await.0,
         StatusCode::BAD_REQUEST
     );
 
     let body = json!({"accountId": 1000, "vmId": 2003, "userEmail": "demo@armor.example", "isActive": true, "deleteNow": true});
-    let (s, _) = env
-        .call(Method::DELETE, "/vms/2003", Some(1000), Some(body.clone()))
-        .await;
+    let (s, _) = env.call(Method::DELETE, "/vms/2003", Some(1000), Some(body.clone())).await;
     assert_eq!(s, StatusCode::ACCEPTED);
     assert_eq!(env.get("/vms/2003").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(env.call(Method::DELETE, "/vms/2003", Some(1000), Some(body)).await.0, StatusCode::NOT_FOUND);
+    let mismatch =
+        json!({"accountId": 1000, "vmId": 2004, "userEmail": "demo@armor.example", "isActive": true});
     assert_eq!(
-        env.call(Method::DELETE, "/vms/2003", Some(1000), Some(body))
-            .await
-            .0,
-        StatusCode::NOT_FOUND
-    );
-    let mismatch = json!({"accountId": 1000, "vmId": 2004, "userEmail": "demo@armor.example", "isActive": true});
-    assert_eq!(
-        env.call(Method::DELETE, "/vms/2005", Some(1000), Some(mismatch))
-            .await
-            .0,
+        env.call(Method::DELETE, "/vms/2005", Some(1000), Some(mismatch)).await.0,
         StatusCode::BAD_REQUEST
     );
 
-    let (s, w) = env
-        .call(
-            Method::PUT,
-            "/apps/2",
-            Some(1000),
-            Some(json!({"id": 2, "name": "Payments v2"})),
-        )
-        .await;
+    let (s, w) =
+        env.call(Method::PUT, "/apps/2", Some(1000), Some(json!({"id": 2, "name": "Payments v2"}))).await;
+    assert_eq!((s, w["name"].as_str()), (StatusCode::OK, Some("Payments v2")));
     assert_eq!(
-        (s, w["name"].as_str()),
-        (StatusCode::OK, Some("Payments v2"))
-    );
-    assert_eq!(
-        env.call(Method::DELETE, "/apps/2", Some(1000), None)
-            .await
-            .0,
+        env.call(Method::DELETE, "/apps/2", Some(1000), None).await.0,
         StatusCode::BAD_REQUEST,
         "still has VMs"
     );
-    assert_eq!(
-        env.call(Method::DELETE, "/apps/3", Some(1000), None)
-            .await
-            .0,
-        StatusCode::ACCEPTED
-    );
+    assert_eq!(env.call(Method::DELETE, "/apps/3", Some(1000), None).await.0, StatusCode::ACCEPTED);
     assert_eq!(env.get("/apps/3").await.0, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn tiers_can_be_added_renamed_and_removed() {
     let env = Env::new().await;
-    let (s, w) = env
-        .call(
-            Method::POST,
-            "/apps/1/tiers",
-            Some(1000),
-            Some(json!({"name": "Cache"})),
-        )
-        .await;
+    let (s, w) = env.call(Method::POST, "/apps/1/tiers", Some(1000), Some(json!({"name": "Cache"}))).await;
     assert_eq!(s, StatusCode::OK);
-    let tier = w["tiers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["name"] == "Cache")
-        .unwrap()["id"]
-        .as_u64()
-        .unwrap();
+    let tier =
+        w["tiers"].as_array().unwrap().iter().find(|t| t["name"] == "Cache").unwrap()["id"].as_u64().unwrap();
     assert_eq!(
-        env.call(
-            Method::POST,
-            "/apps/1/tiers",
-            Some(1000),
-            Some(json!({"name": "cache"}))
-        )
-        .await
-        .0,
+        env.call(Method::POST, "/apps/1/tiers", Some(1000), Some(json!({"name": "cache"}))).await.0,
         StatusCode::BAD_REQUEST,
         "duplicate"
     );
     let (_, w) = env
-        .call(
-            Method::PUT,
-            &format!("/apps/1/tiers/{tier}"),
-            Some(1000),
-            Some(json!({"name": "Redis"})),
-        )
+        .call(Method::PUT, &format!("/apps/1/tiers/{tier}"), Some(1000), Some(json!({"name": "Redis"})))
         .await;
-    assert!(
-        w["tiers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|t| t["name"] == "Redis")
-    );
+    assert!(w["tiers"].as_array().unwrap().iter().any(|t| t["name"] == "Redis"));
+    assert_eq!(env.get(&format!("/apps/1/tiers/{tier}")).await.1["name"], "Redis");
     assert_eq!(
-        env.get(&format!("/apps/1/tiers/{tier}")).await.1["name"],
-        "Redis"
-    );
-    assert_eq!(
-        env.call(Method::DELETE, "/apps/1/tiers/11", Some(1000), None)
-            .await
-            .0,
+        env.call(Method::DELETE, "/apps/1/tiers/11", Some(1000), None).await.0,
         StatusCode::BAD_REQUEST,
         "tier with VMs"
     );
     assert_eq!(
-        env.call(
-            Method::DELETE,
-            &format!("/apps/1/tiers/{tier}"),
-            Some(1000),
-            None
-        )
-        .await
-        .0,
+        env.call(Method::DELETE, &format!("/apps/1/tiers/{tier}"), Some(1000), None).await.0,
         StatusCode::OK
     );
-    assert_eq!(
-        env.get(&format!("/apps/1/tiers/{tier}")).await.0,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(env.get(&format!("/apps/1/tiers/{tier}")).await.0, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn orders_create_vms_and_validate_their_bodies() {
     let env = Env::new().await;
     let good = json!({"name": "batch", "location": "phx01", "appId": -1, "appName": "Batch", "tierId": -1, "tierName": "Workers", "storage": [], "secret": "Str0ng-Secret!", "sku": "A1-101", "quantity": 2});
-    let (s, order) = env
-        .call(Method::POST, "/orders/vms", Some(1000), Some(good.clone()))
-        .await;
+    let (s, order) = env.call(Method::POST, "/orders/vms", Some(1000), Some(good.clone())).await;
     assert_eq!(s, StatusCode::OK, "{order}");
-    let ids: Vec<u64> = order["vms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["vmId"].as_u64().unwrap())
-        .collect();
+    let ids: Vec<u64> =
+        order["vms"].as_array().unwrap().iter().map(|v| v["vmId"].as_u64().unwrap()).collect();
     assert_eq!(ids.len(), 2);
     let (_, vm) = env.get(&format!("/vms/{}", ids[0])).await;
     assert_eq!(
-        (
-            vm["status"].as_i64(),
-            vm["name"].as_str(),
-            vm["location"].as_str()
-        ),
+        (vm["status"].as_i64(), vm["name"].as_str(), vm["location"].as_str()),
         (Some(100), Some("batch-1"), Some("PHX01"))
     );
     env.clock.advance(Duration::from_secs(5));
-    assert_eq!(
-        env.get(&format!("/vms/{}", ids[0])).await.1["status"],
-        4,
-        "provisioned"
-    );
+    assert_eq!(env.get(&format!("/vms/{}", ids[0])).await.1["status"], 4, "provisioned");
     let (_, apps) = env.get("/apps").await;
-    assert!(
-        apps.as_array()
-            .unwrap()
-            .iter()
-            .any(|a| a["name"] == "Batch" && a["vmCount"] == 2)
-    );
+    assert!(apps.as_array().unwrap().iter().any(|a| a["name"] == "Batch" && a["vmCount"] == 2));
     let bad = |patch: Value| {
         let mut b = good.clone();
-        b.as_object_mut()
-            .unwrap()
-            .extend(patch.as_object().unwrap().clone());
+        b.as_object_mut().unwrap().extend(patch.as_object().unwrap().clone());
         b
     };
     for patch in [
@@ -677,17 +498,7 @@ async fn orders_create_vms_and_validate_their_bodies() {
         json!({"storage": [{"size": 0}]}),
         json!({"sku": 5}),
     ] {
-        let (s, body) = env
-            .call(
-                Method::POST,
-                "/orders/vms",
-                Some(1000),
-                Some(bad(patch.clone())),
-            )
-            .await;
-        assert!(
-            s == StatusCode::BAD_REQUEST || s == StatusCode::NOT_FOUND,
-            "{patch}: {s} {body}"
-        );
+        let (s, body) = env.call(Method::POST, "/orders/vms", Some(1000), Some(bad(patch.clone()))).await;
+        assert!(s == StatusCode::BAD_REQUEST || s == StatusCode::NOT_FOUND, "{patch}: {s} {body}");
     }
 }

@@ -18,11 +18,8 @@ pub async fn whoami(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     }
     let session = client.session().await?;
     let u = &me.user;
-    let name = [u.first_name.as_deref(), u.last_name.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let name =
+        [u.first_name.as_deref(), u.last_name.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
     output::fields(
         out,
         &[
@@ -49,20 +46,12 @@ pub async fn list(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     }
 }
 
-fn accounts_table(
-    out: &mut dyn Write,
-    accounts: &[Account],
-    current: Option<AccountId>,
-) -> Result<()> {
+fn accounts_table(out: &mut dyn Write, accounts: &[Account], current: Option<AccountId>) -> Result<()> {
     let rows = accounts
         .iter()
         .map(|a| {
             vec![
-                if Some(a.id) == current {
-                    "*".into()
-                } else {
-                    String::new()
-                },
+                if Some(a.id) == current { "*".into() } else { String::new() },
                 a.id.to_string(),
                 a.name.clone(),
                 or_dash(a.status.as_deref()),

@@ -21,39 +21,24 @@ pub async fn run(ctx: &Context, args: ApiArgs, out: &mut dyn Write) -> Result<()
     };
     if !args.path.starts_with('/')
         || args.path.contains("://")
-        || args
-            .path
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control())
+        || args.path.chars().any(|c| c.is_whitespace() || c.is_control())
     {
-        bail!(
-            "invalid path {:?}: give an API path such as /vms",
-            args.path
-        );
+        bail!("invalid path {:?}: give an API path such as /vms", args.path);
     }
     let body = args.body.as_deref().map(read_body).transpose()?;
     let client = ctx.client()?;
     if method != Method::GET {
         let shown = body.as_ref().map(|b| b.1.clone());
         let what = format!("call {method} {}", args.path);
-        if gate(
-            out,
-            &client,
-            args.change,
-            Impact::Medium,
-            &what,
-            (method.as_str(), &args.path, shown),
-        )
-        .await?
+        if gate(out, &client, args.change, Impact::Medium, &what, (method.as_str(), &args.path, shown))
+            .await?
         {
             return Ok(());
         }
     } else if args.change.what_if {
         bail!("--what-if is for requests that change something; a GET changes nothing");
     }
-    let raw = client
-        .request_raw(method.clone(), &args.path, body.map(|b| b.0))
-        .await?;
+    let raw = client.request_raw(method.clone(), &args.path, body.map(|b| b.0)).await?;
     out.write_all(&raw.body)?;
     if !raw.body.is_empty() && !raw.body.ends_with(b"\n") {
         writeln!(out)?;
@@ -64,11 +49,7 @@ pub async fn run(ctx: &Context, args: ApiArgs, out: &mut dyn Write) -> Result<()
     };
     if !ok {
         let want = args.expect.map_or("2xx".to_owned(), |s| s.to_string());
-        bail!(
-            "{method} {} answered HTTP {} (expected {want})",
-            args.path,
-            raw.status
-        );
+        bail!("{method} {} answered HTTP {} (expected {want})", args.path, raw.status);
     }
     Ok(())
 }
@@ -78,9 +59,7 @@ pub async fn run(ctx: &Context, args: ApiArgs, out: &mut dyn Write) -> Result<()
 fn read_body(spec: &str) -> Result<(Vec<u8>, Value)> {
     let bytes = if spec == "-" {
         let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .context("cannot read the body from stdin")?;
+        std::io::stdin().read_to_end(&mut buf).context("cannot read the body from stdin")?;
         buf
     } else if let Some(file) = spec.strip_prefix('@') {
         std::fs::read(file).with_context(|| format!("cannot read the body from {file}"))?

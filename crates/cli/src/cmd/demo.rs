@@ -25,23 +25,10 @@ pub async fn run(format: Format, out: &mut dyn Write) -> Result<()> {
         env_key: None,
     };
     let user = EmulatorConfig::DEMO_USERNAME;
-    writeln!(
-        out,
-        "armor demo: an Armor API emulator is running at {}",
-        emulator.url()
-    )?;
-    writeln!(
-        out,
-        "(sessions of this demo live in a temporary directory and are deleted at the end)"
-    )?;
+    writeln!(out, "armor demo: an Armor API emulator is running at {}", emulator.url())?;
+    writeln!(out, "(sessions of this demo live in a temporary directory and are deleted at the end)")?;
 
-    step(
-        out,
-        &format!(
-            "armor login --server {} --username {user} --password-stdin",
-            emulator.url()
-        ),
-    )?;
+    step(out, &format!("armor login --server {} --username {user} --password-stdin", emulator.url()))?;
     let creds = session::PasswordLogin {
         username: user.into(),
         password: SecretString::from(EmulatorConfig::DEMO_PASSWORD),
@@ -56,15 +43,7 @@ pub async fn run(format: Format, out: &mut dyn Write) -> Result<()> {
     step(out, "armor whoami")?;
     account::whoami(&ctx, out).await?;
     step(out, "armor logout --yes")?;
-    session::logout(
-        &ctx,
-        LogoutArgs {
-            yes: true,
-            what_if: false,
-        },
-        out,
-    )
-    .await?;
+    session::logout(&ctx, LogoutArgs { yes: true, what_if: false }, out).await?;
 
     let stats = emulator.stats();
     let total: u64 = stats.endpoints.values().map(|e| e.total).sum();

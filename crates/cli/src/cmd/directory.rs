@@ -17,11 +17,7 @@ use crate::output::{self, or_dash};
 pub async fn user(ctx: &Context, cmd: UserCommand, out: &mut dyn Write) -> Result<()> {
     let client = ctx.client()?;
     match cmd {
-        UserCommand::List {
-            username,
-            first_name,
-            last_name,
-        } => {
+        UserCommand::List { username, first_name, last_name } => {
             let users: Vec<AccountUser> = client
                 .users()
                 .list()
@@ -48,17 +44,10 @@ pub async fn user(ctx: &Context, cmd: UserCommand, out: &mut dyn Write) -> Resul
                     ]
                 })
                 .collect();
-            output::table(
-                out,
-                &["id", "email", "first name", "last name", "status"],
-                rows,
-            )
+            output::table(out, &["id", "email", "first name", "last name", "status"], rows)
         }
         UserCommand::Show { id } => {
-            let u = client
-                .users()
-                .get(parse_id("user", &id).map_err(anyhow::Error::msg)?)
-                .await?;
+            let u = client.users().get(parse_id("user", &id).map_err(anyhow::Error::msg)?).await?;
             if ctx.format == Format::Json {
                 return output::json(out, &u);
             }
@@ -97,25 +86,14 @@ pub async fn datacenter(ctx: &Context, cmd: DatacenterCommand, out: &mut dyn Wri
         .into_iter()
         .filter(|d| id.is_none_or(|i| d.id == i))
         .filter(|d| glob::keep(name.as_deref(), Some(&d.name)))
-        .filter(|d| {
-            location
-                .as_deref()
-                .is_none_or(|l| d.location.eq_ignore_ascii_case(l))
-        })
+        .filter(|d| location.as_deref().is_none_or(|l| d.location.eq_ignore_ascii_case(l)))
         .collect();
     if ctx.format == Format::Json {
         return output::json(out, &list);
     }
     let rows = list
         .iter()
-        .map(|d| {
-            vec![
-                d.id.to_string(),
-                d.location.clone(),
-                d.name.clone(),
-                d.zones.join(", "),
-            ]
-        })
+        .map(|d| vec![d.id.to_string(), d.location.clone(), d.name.clone(), d.zones.join(", ")])
         .collect();
     output::table(out, &["id", "location", "name", "zones"], rows)
 }
@@ -141,14 +119,10 @@ pub async fn account_show(ctx: &Context, raw: &str, out: &mut dyn Write) -> Resu
             (
                 "Products",
                 match &a.products {
-                    serde_json::Value::Object(m) => {
-                        m.keys().cloned().collect::<Vec<_>>().join(", ")
+                    serde_json::Value::Object(m) => m.keys().cloned().collect::<Vec<_>>().join(", "),
+                    serde_json::Value::Array(v) => {
+                        v.iter().filter_map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
                     }
-                    serde_json::Value::Array(v) => v
-                        .iter()
-                        .filter_map(|p| p.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
                     _ => "-".into(),
                 },
             ),
@@ -174,15 +148,11 @@ pub async fn account_address(ctx: &Context, raw: Option<&str>, out: &mut dyn Wri
         .flatten()
         .collect::<Vec<_>>()
         .join(", ");
-    let city = [
-        a.city.as_deref(),
-        a.state.as_deref(),
-        a.postal_code.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
+    let city = [a.city.as_deref(), a.state.as_deref(), a.postal_code.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
     output::fields(
         out,
         &[

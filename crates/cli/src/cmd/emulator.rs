@@ -27,9 +27,8 @@ pub async fn run(args: EmulatorArgs, out: &mut dyn Write) -> Result<()> {
         ..EmulatorConfig::default()
     };
     config.validate()?;
-    let emulator = Emulator::start(config)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let emulator =
+        Emulator::start(config).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     let c = emulator.config();
     // The first line is the URL alone, for scripts: `url=$(armor emulator | head -n1)`.
     writeln!(out, "{}", emulator.url())?;
@@ -41,19 +40,10 @@ pub async fn run(args: EmulatorArgs, out: &mut dyn Write) -> Result<()> {
         out,
         "token ttl: {} s (expires_in in {}), code ttl: {} s",
         c.token_ttl.as_secs(),
-        if c.expires_in_unit == TokenUnit::Minutes {
-            "minutes"
-        } else {
-            "seconds"
-        },
+        if c.expires_in_unit == TokenUnit::Minutes { "minutes" } else { "seconds" },
         c.code_ttl.as_secs()
     )?;
-    writeln!(
-        out,
-        "try: armor login --server {} --username {}",
-        emulator.url(),
-        c.demo_username
-    )?;
+    writeln!(out, "try: armor login --server {} --username {}", emulator.url(), c.demo_username)?;
     writeln!(out, "press Ctrl-C to stop")?;
     out.flush()?;
     emulator.run_until(shutdown_signal()).await;

@@ -39,17 +39,13 @@ pub async fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Logout(args) => session::logout(&ctx, args, out).await,
         Command::Status => session::status(&ctx, out).await,
         Command::Whoami => account::whoami(&ctx, out).await,
-        Command::Token(TokenCommand::Reissue {
-            token,
-            what_if,
-            confirm,
-        }) => token::reissue(&ctx, token, what_if, confirm, out).await,
+        Command::Token(TokenCommand::Reissue { token, what_if, confirm }) => {
+            token::reissue(&ctx, token, what_if, confirm, out).await
+        }
         Command::Token(TokenCommand::Print) => token::print(&ctx, out).await,
         Command::Account(AccountCommand::List) => account::list(&ctx, out).await,
         Command::Account(AccountCommand::Context { id }) => account::context(&ctx, id, out).await,
-        Command::Account(AccountCommand::Show { id }) => {
-            directory::account_show(&ctx, &id, out).await
-        }
+        Command::Account(AccountCommand::Show { id }) => directory::account_show(&ctx, &id, out).await,
         Command::Account(AccountCommand::Address { id }) => {
             directory::account_address(&ctx, id.as_deref(), out).await
         }

@@ -69,10 +69,7 @@ pub fn list(ctx: &Context, out: &mut dyn Write) -> Result<()> {
         return output::json(out, &rows);
     }
     if rows.is_empty() {
-        writeln!(
-            out,
-            "No profiles yet; run `armor login` (add --profile NAME for another one)."
-        )?;
+        writeln!(out, "No profiles yet; run `armor login` (add --profile NAME for another one).")?;
         return Ok(());
     }
     let table = rows
@@ -87,9 +84,7 @@ pub fn list(ctx: &Context, out: &mut dyn Write) -> Result<()> {
             vec![
                 if r.default { "*".into() } else { String::new() },
                 r.name.clone(),
-                r.server
-                    .clone()
-                    .unwrap_or_else(|| r.error.clone().unwrap_or_default()),
+                r.server.clone().unwrap_or_else(|| r.error.clone().unwrap_or_default()),
                 or_dash(r.mode),
                 or_dash(r.identity.as_deref()),
                 or_dash(r.account_id),
@@ -97,30 +92,14 @@ pub fn list(ctx: &Context, out: &mut dyn Write) -> Result<()> {
             ]
         })
         .collect();
-    output::table(
-        out,
-        &[
-            "",
-            "name",
-            "server",
-            "mode",
-            "user or key",
-            "account",
-            "expires",
-        ],
-        table,
-    )
+    output::table(out, &["", "name", "server", "mode", "user or key", "account", "expires"], table)
 }
 
 pub fn use_profile(ctx: &Context, name: &str, out: &mut dyn Write) -> Result<()> {
     armor_client::validate_profile(name)?;
     let known = SessionStore::list(&ctx.config_dir)?;
     if !known.iter().any(|k| k == name) {
-        let list = if known.is_empty() {
-            "none".to_owned()
-        } else {
-            known.join(", ")
-        };
+        let list = if known.is_empty() { "none".to_owned() } else { known.join(", ") };
         bail!(
             "no stored session for profile {name:?} (profiles: {list}); run `armor login --profile {name}` first"
         );
@@ -128,8 +107,7 @@ pub fn use_profile(ctx: &Context, name: &str, out: &mut dyn Write) -> Result<()>
     let mut settings = Settings::load(&ctx.config_dir)?;
     settings.default_profile = Some(name.to_owned());
     settings.save(&ctx.config_dir)?;
-    match ctx.format {
-        Format::Json => output::json(out, &serde_json::json!({"default_profile": name})),
-        Format::Table => Ok(writeln!(out, "Profile {name} is now the default.")?),
-    }
+    output::result(ctx.format, out, &serde_json::json!({"default_profile": name}), || {
+        format!("Profile {name} is now the default.")
+    })
 }

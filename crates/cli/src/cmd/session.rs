@@ -21,11 +21,7 @@ pub struct PasswordLogin {
 }
 
 pub async fn login(ctx: &Context, args: LoginArgs, out: &mut dyn Write) -> Result<()> {
-    let account = args
-        .account
-        .as_deref()
-        .map(str::parse::<AccountId>)
-        .transpose()?;
+    let account = args.account.as_deref().map(str::parse::<AccountId>).transpose()?;
     if let Some(key_id) = &args.api_key_id {
         let secret = api_key_secret(args.api_key_secret_stdin)?;
         let client = ctx.login_client()?;
@@ -40,10 +36,7 @@ fn api_key_secret(from_stdin: bool) -> Result<SecretString> {
     if from_stdin {
         return Ok(SecretString::from(prompt::stdin_line("API key secret")?));
     }
-    if let Some(secret) = std::env::var("ARMOR_API_KEY_SECRET")
-        .ok()
-        .filter(|s| !s.is_empty())
-    {
+    if let Some(secret) = std::env::var("ARMOR_API_KEY_SECRET").ok().filter(|s| !s.is_empty()) {
         return Ok(SecretString::from(secret));
     }
     if prompt::interactive() {
@@ -67,16 +60,12 @@ fn credentials(args: &LoginArgs) -> Result<PasswordLogin> {
     let password = if args.password_stdin {
         SecretString::from(prompt::stdin_line("password")?)
     } else if let Some(pw) = std::env::var_os("ARMOR_PASSWORD").filter(|p| !p.is_empty()) {
-        let pw = pw
-            .into_string()
-            .map_err(|_| anyhow::anyhow!("ARMOR_PASSWORD is not valid UTF-8"))?;
+        let pw = pw.into_string().map_err(|_| anyhow::anyhow!("ARMOR_PASSWORD is not valid UTF-8"))?;
         SecretString::from(pw)
     } else if interactive {
         prompt::password("Password")?
     } else {
-        bail!(
-            "no password: use --password-stdin or set ARMOR_PASSWORD (there is no terminal to prompt on)"
-        );
+        bail!("no password: use --password-stdin or set ARMOR_PASSWORD (there is no terminal to prompt on)");
     };
     Ok(PasswordLogin { username, password })
 }
@@ -95,27 +84,16 @@ pub async fn login_with(
             creds.username
         );
     }
-    let session = client
-        .login(&creds.username, creds.password, account)
-        .await?;
+    let session = client.login(&creds.username, creds.password, account).await?;
     print_login(ctx, &client, &session, out)
 }
 
-fn print_login(
-    ctx: &Context,
-    client: &Client,
-    session: &Session,
-    out: &mut dyn Write,
-) -> Result<()> {
+fn print_login(ctx: &Context, client: &Client, session: &Session, out: &mut dyn Write) -> Result<()> {
     let view = StatusView::new(ctx, client, session);
     match ctx.format {
         Format::Json => output::json(out, &view),
         Format::Table => {
-            let with = view
-                .key_id
-                .as_ref()
-                .map(|k| format!(" with API key {k}"))
-                .unwrap_or_default();
+            let with = view.key_id.as_ref().map(|k| format!(" with API key {k}")).unwrap_or_default();
             writeln!(
                 out,
                 "Logged in to {} as {}{with} (profile {}).",
@@ -123,11 +101,9 @@ fn print_login(
             )?;
             writeln!(out, "Account context: {}", account_label(session))?;
             match (&view.expires_at, view.seconds_remaining) {
-                (Some(at), Some(left)) => writeln!(
-                    out,
-                    "Session expires at {at} (in {}).",
-                    human_duration(left)
-                )?,
+                (Some(at), Some(left)) => {
+                    writeln!(out, "Session expires at {at} (in {}).", human_duration(left))?
+                }
                 _ => writeln!(out, "API keys do not expire; every request is signed.")?,
             }
             Ok(())
@@ -139,22 +115,15 @@ pub async fn logout(ctx: &Context, args: LogoutArgs, out: &mut dyn Write) -> Res
     ctx.require_stored("log out")?;
     let client = ctx.client()?;
     let session = client.session().await?;
-    let what = format!(
-        "the session of profile {} ({} on {})",
-        ctx.profile, session.user.username, session.server
-    );
+    let what =
+        format!("the session of profile {} ({} on {})", ctx.profile, session.user.username, session.server);
     if args.what_if {
-        writeln!(
-            out,
-            "What if: remove {what}; nothing is sent to the server."
-        )?;
+        writeln!(out, "What if: remove {what}; nothing is sent to the server.")?;
         return Ok(());
     }
     if !args.yes {
         if !prompt::interactive() {
-            bail!(
-                "refusing to log out without confirmation: there is no terminal to ask on; pass --yes"
-            );
+            bail!("refusing to log out without confirmation: there is no terminal to ask on; pass --yes");
         }
         if !prompt::confirm(&format!("Log out and remove {what}?"))? {
             bail!("cancelled; the session was kept");
@@ -162,15 +131,8 @@ pub async fn logout(ctx: &Context, args: LogoutArgs, out: &mut dyn Write) -> Res
     }
     client.logout().await?;
     match ctx.format {
-        Format::Json => output::json(
-            out,
-            &serde_json::json!({"profile": ctx.profile, "logged_out": true}),
-        ),
-        Format::Table => Ok(writeln!(
-            out,
-            "Logged out of {} (profile {}).",
-            session.server, ctx.profile
-        )?),
+        Format::Json => output::json(out, &serde_json::json!({"profile": ctx.profile, "logged_out": true})),
+        Format::Table => Ok(writeln!(out, "Logged out of {} (profile {}).", session.server, ctx.profile)?),
     }
 }
 
@@ -211,10 +173,7 @@ pub async fn status(ctx: &Context, out: &mut dyn Write) -> Result<()> {
         }
     }
     if view.state == "expired" {
-        bail!(
-            "the session expired at {}; run `armor login`",
-            dash_opt(&view.expires_at)
-        );
+        bail!("the session expired at {}; run `armor login`", dash_opt(&view.expires_at));
     }
     Ok(())
 }
@@ -258,11 +217,7 @@ impl StatusView {
             _ => None,
         };
         StatusView {
-            profile: if client.is_memory_key() {
-                "(environment)".into()
-            } else {
-                ctx.profile.clone()
-            },
+            profile: if client.is_memory_key() { "(environment)".into() } else { ctx.profile.clone() },
             server: s.server.clone(),
             api_version: s.api_version.to_string(),
             mode: s.auth.mode(),
@@ -270,18 +225,10 @@ impl StatusView {
             username: s.user.username.clone(),
             account_id: s.account_id.map(AccountId::get),
             account_name: s.account().map(|a| a.name.clone()),
-            started_at: token
-                .map(|t| t.started_at)
-                .or(key.and_then(|k| k.stored_at))
-                .map(rfc3339),
+            started_at: token.map(|t| t.started_at).or(key.and_then(|k| k.stored_at)).map(rfc3339),
             expires_at: token.map(|t| rfc3339(t.expires_at)),
-            seconds_remaining: token.map(|t| {
-                t.expires_at
-                    .duration_since(now)
-                    .as_secs_f64()
-                    .round()
-                    .max(0.0) as i64
-            }),
+            seconds_remaining: token
+                .map(|t| t.expires_at.duration_since(now).as_secs_f64().round().max(0.0) as i64),
             renew_after: token.map(|t| rfc3339(policy.renew_after(t))),
             state: state.into(),
             session_file: client.store().map(|st| st.path().display().to_string()),

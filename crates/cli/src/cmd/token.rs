@@ -5,7 +5,6 @@ use std::io::Write;
 use anyhow::{Context as _, Result, bail};
 use armor_client::core::AccessToken;
 
-use crate::args::Format;
 use crate::cmd::session::StatusView;
 use crate::context::Context;
 use crate::output::{self, human_duration};
@@ -24,25 +23,15 @@ pub async fn reissue(
         Some(t) => Some(t.to_owned()),
     };
     let given = given
-        .map(|t| {
-            AccessToken::parse(&t)
-                .map_err(|e| anyhow::Error::new(armor_client::Error::InvalidToken(e)))
-        })
+        .map(|t| AccessToken::parse(&t).map_err(|e| anyhow::Error::new(armor_client::Error::InvalidToken(e))))
         .transpose()?;
     ctx.require_stored("reissue a token")?;
     let client = ctx.client()?;
     let session = client.session().await?;
     if session.token().is_none() {
-        bail!(
-            "profile {} uses an API key, which has no token to reissue",
-            ctx.profile
-        );
+        bail!("profile {} uses an API key, which has no token to reissue", ctx.profile);
     }
-    let which = if given.is_some() {
-        "the given token"
-    } else {
-        "the session's token"
-    };
+    let which = if given.is_some() { "the given token" } else { "the session's token" };
     if what_if {
         writeln!(
             out,
@@ -55,28 +44,20 @@ pub async fn reissue(
         if !prompt::interactive() {
             bail!("--confirm needs a terminal to ask on; run without --confirm to proceed");
         }
-        if !prompt::confirm(&format!(
-            "Reissue {which} of profile {} on {}?",
-            ctx.profile, session.server
-        ))? {
+        if !prompt::confirm(&format!("Reissue {which} of profile {} on {}?", ctx.profile, session.server))? {
             bail!("cancelled; nothing was sent");
         }
     }
-    let renewed = client
-        .reissue_token(given)
-        .await
-        .context("token reissue failed")?;
+    let renewed = client.reissue_token(given).await.context("token reissue failed")?;
     let view = StatusView::new(ctx, &client, &renewed);
-    match ctx.format {
-        Format::Json => output::json(out, &view),
-        Format::Table => Ok(writeln!(
-            out,
+    output::result(ctx.format, out, &view, || {
+        format!(
             "Token reissued for profile {}; it expires at {} (in {}).",
             ctx.profile,
             view.expires_at.as_deref().unwrap_or("-"),
             human_duration(view.seconds_remaining.unwrap_or_default())
-        )?),
-    }
+        )
+    })
 }
 
 pub async fn print(ctx: &Context, out: &mut dyn Write) -> Result<()> {

@@ -29,35 +29,12 @@ pub async fn run(ctx: &Context, cmd: VmCommand, out: &mut dyn Write) -> Result<(
             power(ctx, &id, PowerAction::On, Impact::Medium, wait, change, out).await
         }
         VmCommand::Restart { id, wait, change } => {
-            power(
-                ctx,
-                &id,
-                PowerAction::Reboot,
-                Impact::High,
-                wait,
-                change,
-                out,
-            )
-            .await
+            power(ctx, &id, PowerAction::Reboot, Impact::High, wait, change, out).await
         }
         VmCommand::Reset { id, wait, change } => {
-            power(
-                ctx,
-                &id,
-                PowerAction::Reset,
-                Impact::High,
-                wait,
-                change,
-                out,
-            )
-            .await
+            power(ctx, &id, PowerAction::Reset, Impact::High, wait, change, out).await
         }
-        VmCommand::Stop {
-            id,
-            kind,
-            wait,
-            change,
-        } => {
+        VmCommand::Stop { id, kind, wait, change } => {
             let action = match kind {
                 StopType::Shutdown => PowerAction::Shutdown,
                 StopType::Poweroff => PowerAction::Off,
@@ -65,16 +42,8 @@ pub async fn run(ctx: &Context, cmd: VmCommand, out: &mut dyn Write) -> Result<(
             };
             power(ctx, &id, action, Impact::High, wait, change, out).await
         }
-        VmCommand::Rename {
-            id,
-            new_name,
-            change,
-        } => rename(ctx, &id, &new_name, change, out).await,
-        VmCommand::Remove {
-            id,
-            delete_now,
-            change,
-        } => remove(ctx, &id, delete_now, change, out).await,
+        VmCommand::Rename { id, new_name, change } => rename(ctx, &id, &new_name, change, out).await,
+        VmCommand::Remove { id, delete_now, change } => remove(ctx, &id, delete_now, change, out).await,
         VmCommand::Create(args) => create(ctx, args, out).await,
     }
 }
@@ -85,10 +54,7 @@ fn vm_id(raw: &str) -> Result<u32> {
 
 async fn list(ctx: &Context, name: Option<&str>, out: &mut dyn Write) -> Result<()> {
     let vms: Vec<Vm> = ctx.client()?.vms().list().await?;
-    let vms: Vec<Vm> = vms
-        .into_iter()
-        .filter(|v| glob::keep(name, Some(&v.name)))
-        .collect();
+    let vms: Vec<Vm> = vms.into_iter().filter(|v| glob::keep(name, Some(&v.name))).collect();
     if let (Some(pattern), true) = (name, vms.is_empty()) {
         bail!("no VM in the account matches the name {pattern:?}");
     }
@@ -109,11 +75,7 @@ async fn list(ctx: &Context, name: Option<&str>, out: &mut dyn Write) -> Result<
             ]
         })
         .collect();
-    output::table(
-        out,
-        &["id", "name", "status", "workload", "location", "os", "ip"],
-        rows,
-    )
+    output::table(out, &["id", "name", "status", "workload", "location", "os", "ip"], rows)
 }
 
 async fn show(ctx: &Context, vm: &str, out: &mut dyn Write) -> Result<()> {
@@ -122,9 +84,7 @@ async fn show(ctx: &Context, vm: &str, out: &mut dyn Write) -> Result<()> {
         Ok(_) => client.vms().get(vm_id(vm)?).await?,
         Err(_) => {
             let guid: CoreInstanceId = vm.parse().map_err(|_| {
-                anyhow::anyhow!(
-                    "invalid VM {vm:?}: expected a VM id (a number) or a core instance GUID"
-                )
+                anyhow::anyhow!("invalid VM {vm:?}: expected a VM id (a number) or a core instance GUID")
             })?;
             client.vms().get_by_core_id(&guid).await?
         }
@@ -136,21 +96,13 @@ fn print_detail(ctx: &Context, d: &VmDetail, out: &mut dyn Write) -> Result<()> 
     if ctx.format == Format::Json {
         return output::json(out, d);
     }
-    let disks = d
-        .disks
-        .iter()
-        .map(|k| format!("{} GB", k.capacity / 1024))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let disks = d.disks.iter().map(|k| format!("{} GB", k.capacity / 1024)).collect::<Vec<_>>().join(", ");
     output::fields(
         out,
         &[
             ("Id", d.id.to_string()),
             ("Name", d.name.clone()),
-            (
-                "Status",
-                format!("{} ({})", vm_status::name(d.status), d.status),
-            ),
+            ("Status", format!("{} ({})", vm_status::name(d.status), d.status)),
             ("Core instance", or_dash(d.core_instance_id.as_deref())),
             (
                 "Workload",
@@ -165,10 +117,7 @@ fn print_detail(ctx: &Context, d: &VmDetail, out: &mut dyn Write) -> Result<()> 
             ("CPU", or_dash(d.cpu)),
             ("Memory", d.memory.map_or("-".into(), |m| format!("{m} MB"))),
             ("Disks", if disks.is_empty() { "-".into() } else { disks }),
-            (
-                "SKU",
-                or_dash(d.product.as_ref().and_then(|p| p.sku.as_deref())),
-            ),
+            ("SKU", or_dash(d.product.as_ref().and_then(|p| p.sku.as_deref()))),
         ],
     )
 }
@@ -191,23 +140,9 @@ async fn power(
     }
     let mut vm = client.vms().power(id, action).await?;
     if wait.wait {
-        vm = wait_for(
-            &client,
-            id,
-            action.target_status(),
-            Duration::from_secs(wait.timeout),
-        )
-        .await?;
+        vm = wait_for(&client, id, action.target_status(), Duration::from_secs(wait.timeout)).await?;
     }
-    match ctx.format {
-        Format::Json => output::json(out, &vm),
-        Format::Table => Ok(writeln!(
-            out,
-            "VM {id} ({}): {}.",
-            vm.name,
-            vm_status::name(vm.status)
-        )?),
-    }
+    output::result(ctx.format, out, &vm, || format!("VM {id} ({}): {}.", vm.name, vm_status::name(vm.status)))
 }
 
 fn verb(action: PowerAction) -> &'static str {
@@ -227,19 +162,12 @@ async fn wait_for(client: &Client, id: u32, status: i32, timeout: Duration) -> R
         pb.enable_steady_tick(Duration::from_millis(120));
         pb
     });
-    let options = WaitOptions {
-        timeout,
-        interval: Duration::from_millis(500),
-    };
+    let options = WaitOptions { timeout, interval: Duration::from_millis(500) };
     let result = client
         .vms()
         .wait_for_status(id, status, options, |vm| {
             if let Some(pb) = &spinner {
-                pb.set_message(format!(
-                    "VM {id} ({}): {}",
-                    vm.name,
-                    vm_status::name(vm.status)
-                ));
+                pb.set_message(format!("VM {id} ({}): {}", vm.name, vm_status::name(vm.status)));
             }
         })
         .await;
@@ -249,13 +177,7 @@ async fn wait_for(client: &Client, id: u32, status: i32, timeout: Duration) -> R
     Ok(result?)
 }
 
-async fn rename(
-    ctx: &Context,
-    raw: &str,
-    new_name: &str,
-    change: Change,
-    out: &mut dyn Write,
-) -> Result<()> {
+async fn rename(ctx: &Context, raw: &str, new_name: &str, change: Change, out: &mut dyn Write) -> Result<()> {
     let id = vm_id(raw)?;
     if new_name.trim().is_empty() {
         bail!("the new name is empty");
@@ -263,23 +185,11 @@ async fn rename(
     let client = ctx.client()?;
     let what = format!("rename VM {id} to {new_name:?}");
     let body = json!({"id": id, "name": new_name});
-    if gate(
-        out,
-        &client,
-        change,
-        Impact::High,
-        &what,
-        ("PUT", &format!("/vms/{id}"), Some(body)),
-    )
-    .await?
-    {
+    if gate(out, &client, change, Impact::High, &what, ("PUT", &format!("/vms/{id}"), Some(body))).await? {
         return Ok(());
     }
     let vm = client.vms().rename(id, new_name).await?;
-    match ctx.format {
-        Format::Json => output::json(out, &vm),
-        Format::Table => Ok(writeln!(out, "VM {id} is now named {:?}.", vm.name)?),
-    }
+    output::result(ctx.format, out, &vm, || format!("VM {id} is now named {:?}.", vm.name))
 }
 
 async fn remove(
@@ -292,38 +202,23 @@ async fn remove(
     let id = vm_id(raw)?;
     let client = ctx.client()?;
     let session = client.session().await?;
-    let account = session
-        .account_id
-        .context("the session has no account context; run `armor account context ID`")?;
+    let account =
+        session.account_id.context("the session has no account context; run `armor account context ID`")?;
     let mut request = DeleteVmRequest::new(account.get(), id, &session.user.username);
     request.delete_now = delete_now;
     let what = format!("remove VM {id}");
     let body = serde_json::to_value(&request)?;
-    if gate(
-        out,
-        &client,
-        change,
-        Impact::High,
-        &what,
-        ("DELETE", &format!("/vms/{id}"), Some(body)),
-    )
-    .await?
-    {
+    if gate(out, &client, change, Impact::High, &what, ("DELETE", &format!("/vms/{id}"), Some(body))).await? {
         return Ok(());
     }
     client.vms().remove(&request).await?;
-    match ctx.format {
-        Format::Json => output::json(out, &json!({"vmId": id, "removed": true})),
-        Format::Table => Ok(writeln!(out, "VM {id} removed.")?),
-    }
+    output::result(ctx.format, out, &json!({"vmId": id, "removed": true}), || format!("VM {id} removed."))
 }
 
 async fn create(ctx: &Context, args: CreateVm, out: &mut dyn Write) -> Result<()> {
     let mut order = VmOrderRequest::new(&args.name, &args.location, &args.sku, "");
     match (&args.workload_id, &args.workload_name) {
-        (Some(id), _) => {
-            order.app_id = parse_id("workload", id).map_err(anyhow::Error::msg)?.into()
-        }
+        (Some(id), _) => order.app_id = parse_id("workload", id).map_err(anyhow::Error::msg)?.into(),
         (None, Some(name)) => order.app_name = Some(name.clone()),
         (None, None) => bail!("give --workload-id or --workload-name"),
     }
@@ -335,19 +230,9 @@ async fn create(ctx: &Context, args: CreateVm, out: &mut dyn Write) -> Result<()
     order.storage = args.disks.iter().map(|gb| StorageItem::new(*gb)).collect();
     order.quantity = args.quantity;
     let client = ctx.client()?;
-    let what = format!(
-        "order {} VM(s) named {:?} in {}",
-        args.quantity, args.name, args.location
-    );
-    if gate(
-        out,
-        &client,
-        args.change,
-        Impact::High,
-        &what,
-        ("POST", "/orders/vms", Some(order.redacted())),
-    )
-    .await?
+    let what = format!("order {} VM(s) named {:?} in {}", args.quantity, args.name, args.location);
+    if gate(out, &client, args.change, Impact::High, &what, ("POST", "/orders/vms", Some(order.redacted())))
+        .await?
     {
         return Ok(());
     }
@@ -356,19 +241,9 @@ async fn create(ctx: &Context, args: CreateVm, out: &mut dyn Write) -> Result<()
     match ctx.format {
         Format::Json => output::json(out, &placed),
         Format::Table => {
-            let ids: Vec<String> = placed
-                .vms
-                .iter()
-                .filter_map(|v| v.get("vmId"))
-                .map(|v| v.to_string())
-                .collect();
-            writeln!(
-                out,
-                "Order {} {}: VM(s) {}.",
-                placed.id,
-                placed.status,
-                ids.join(", ")
-            )?;
+            let ids: Vec<String> =
+                placed.vms.iter().filter_map(|v| v.get("vmId")).map(|v| v.to_string()).collect();
+            writeln!(out, "Order {} {}: VM(s) {}.", placed.id, placed.status, ids.join(", "))?;
             Ok(())
         }
     }
@@ -378,19 +253,12 @@ fn secret(from_stdin: bool) -> Result<String> {
     if from_stdin {
         return prompt::stdin_line("VM secret");
     }
-    if let Some(s) = std::env::var("ARMOR_VM_SECRET")
-        .ok()
-        .filter(|s| !s.is_empty())
-    {
+    if let Some(s) = std::env::var("ARMOR_VM_SECRET").ok().filter(|s| !s.is_empty()) {
         return Ok(s);
     }
     if prompt::interactive() {
         use secrecy::ExposeSecret;
-        return Ok(prompt::password("Administrator secret for the new VM")?
-            .expose_secret()
-            .to_owned());
+        return Ok(prompt::password("Administrator secret for the new VM")?.expose_secret().to_owned());
     }
-    bail!(
-        "no VM secret: use --secret-stdin or set ARMOR_VM_SECRET (there is no terminal to prompt on)"
-    )
+    bail!("no VM secret: use --secret-stdin or set ARMOR_VM_SECRET (there is no terminal to prompt on)")
 }

@@ -30,10 +30,8 @@ pub async fn workload(ctx: &Context, cmd: WorkloadCommand, out: &mut dyn Write) 
     match cmd {
         WorkloadCommand::List { name } => {
             let list: Vec<Workload> = client.workloads().list().await?;
-            let list: Vec<Workload> = list
-                .into_iter()
-                .filter(|w| glob::keep(name.as_deref(), Some(&w.name)))
-                .collect();
+            let list: Vec<Workload> =
+                list.into_iter().filter(|w| glob::keep(name.as_deref(), Some(&w.name))).collect();
             if ctx.format == Format::Json {
                 return output::json(out, &list);
             }
@@ -50,11 +48,7 @@ pub async fn workload(ctx: &Context, cmd: WorkloadCommand, out: &mut dyn Write) 
                     ]
                 })
                 .collect();
-            output::table(
-                out,
-                &["id", "name", "location", "tiers", "vms", "status"],
-                rows,
-            )
+            output::table(out, &["id", "name", "location", "tiers", "vms", "status"], rows)
         }
         WorkloadCommand::Show { id: raw } => {
             let w = client.workloads().get(id("workload", &raw)?).await?;
@@ -75,64 +69,35 @@ pub async fn workload(ctx: &Context, cmd: WorkloadCommand, out: &mut dyn Write) 
             writeln!(out)?;
             tiers_table(out, w.tiers.as_deref().unwrap_or_default())
         }
-        WorkloadCommand::Rename {
-            id: raw,
-            new_name,
-            change,
-        } => {
+        WorkloadCommand::Rename { id: raw, new_name, change } => {
             let wid = id("workload", &raw)?;
             check_name(&new_name)?;
             let what = format!("rename workload {wid} to {new_name:?}");
             let body = json!({"id": wid, "name": new_name});
-            if gate(
-                out,
-                &client,
-                change,
-                Impact::High,
-                &what,
-                ("PUT", &format!("/apps/{wid}"), Some(body)),
-            )
-            .await?
+            if gate(out, &client, change, Impact::High, &what, ("PUT", &format!("/apps/{wid}"), Some(body)))
+                .await?
             {
                 return Ok(());
             }
             let w = client.workloads().rename(wid, &new_name).await?;
-            match ctx.format {
-                Format::Json => output::json(out, &w),
-                Format::Table => Ok(writeln!(out, "Workload {wid} is now named {:?}.", w.name)?),
-            }
+            output::result(ctx.format, out, &w, || format!("Workload {wid} is now named {:?}.", w.name))
         }
         WorkloadCommand::Remove { id: raw, change } => {
             let wid = id("workload", &raw)?;
             let what = format!("remove workload {wid}");
-            if gate(
-                out,
-                &client,
-                change,
-                Impact::High,
-                &what,
-                ("DELETE", &format!("/apps/{wid}"), None),
-            )
-            .await?
+            if gate(out, &client, change, Impact::High, &what, ("DELETE", &format!("/apps/{wid}"), None))
+                .await?
             {
                 return Ok(());
             }
             client.workloads().remove(wid).await?;
-            done(
-                ctx,
-                out,
-                json!({"workloadId": wid, "removed": true}),
-                &format!("Workload {wid} removed."),
-            )
+            done(ctx, out, json!({"workloadId": wid, "removed": true}), &format!("Workload {wid} removed."))
         }
     }
 }
 
 fn done(ctx: &Context, out: &mut dyn Write, json: serde_json::Value, text: &str) -> Result<()> {
-    match ctx.format {
-        Format::Json => output::json(out, &json),
-        Format::Table => Ok(writeln!(out, "{text}")?),
-    }
+    output::result(ctx.format, out, &json, || text.to_owned())
 }
 
 fn tiers_table(out: &mut dyn Write, tiers: &[Tier]) -> Result<()> {
@@ -140,12 +105,7 @@ fn tiers_table(out: &mut dyn Write, tiers: &[Tier]) -> Result<()> {
         .iter()
         .map(|t| {
             let names: Vec<&str> = t.vms.iter().map(|v| v.name.as_str()).collect();
-            vec![
-                t.id.to_string(),
-                t.name.clone(),
-                t.vms.len().to_string(),
-                names.join(", "),
-            ]
+            vec![t.id.to_string(), t.name.clone(), t.vms.len().to_string(), names.join(", ")]
         })
         .collect();
     output::table(out, &["tier", "name", "vms", "vm names"], rows)
@@ -156,70 +116,38 @@ pub async fn tier(ctx: &Context, cmd: TierCommand, out: &mut dyn Write) -> Resul
     match cmd {
         TierCommand::List { workload, name } => {
             let tiers = client.tiers(id("workload", &workload)?).list().await?;
-            let tiers: Vec<Tier> = tiers
-                .into_iter()
-                .filter(|t| glob::keep(name.as_deref(), Some(&t.name)))
-                .collect();
+            let tiers: Vec<Tier> =
+                tiers.into_iter().filter(|t| glob::keep(name.as_deref(), Some(&t.name))).collect();
             match ctx.format {
                 Format::Json => output::json(out, &tiers),
                 Format::Table => tiers_table(out, &tiers),
             }
         }
         TierCommand::Show { workload, id: raw } => {
-            let t = client
-                .tiers(id("workload", &workload)?)
-                .get(id("tier", &raw)?)
-                .await?;
+            let t = client.tiers(id("workload", &workload)?).get(id("tier", &raw)?).await?;
             match ctx.format {
                 Format::Json => output::json(out, &t),
                 Format::Table => tiers_table(out, std::slice::from_ref(&t)),
             }
         }
-        TierCommand::Add {
-            workload,
-            name,
-            change,
-        } => {
+        TierCommand::Add { workload, name, change } => {
             let wid = id("workload", &workload)?;
             check_name(&name)?;
             let what = format!("add tier {name:?} to workload {wid}");
             let path = format!("/apps/{wid}/tiers");
-            if gate(
-                out,
-                &client,
-                change,
-                Impact::Medium,
-                &what,
-                ("POST", &path, Some(json!({"name": name}))),
-            )
-            .await?
+            if gate(out, &client, change, Impact::Medium, &what, ("POST", &path, Some(json!({"name": name}))))
+                .await?
             {
                 return Ok(());
             }
             let w = client.tiers(wid).add(&name).await?;
-            let added = w
-                .tiers
-                .as_deref()
-                .unwrap_or_default()
-                .iter()
-                .rev()
-                .find(|t| t.name == name)
-                .map(|t| t.id);
-            match ctx.format {
-                Format::Json => output::json(out, &w),
-                Format::Table => Ok(writeln!(
-                    out,
-                    "Tier {} ({name:?}) added to workload {wid}.",
-                    or_dash(added)
-                )?),
-            }
+            let added =
+                w.tiers.as_deref().unwrap_or_default().iter().rev().find(|t| t.name == name).map(|t| t.id);
+            output::result(ctx.format, out, &w, || {
+                format!("Tier {} ({name:?}) added to workload {wid}.", or_dash(added))
+            })
         }
-        TierCommand::Rename {
-            workload,
-            id: raw,
-            new_name,
-            change,
-        } => {
+        TierCommand::Rename { workload, id: raw, new_name, change } => {
             let (wid, tid) = (id("workload", &workload)?, id("tier", &raw)?);
             check_name(&new_name)?;
             let what = format!("rename tier {tid} of workload {wid} to {new_name:?}");
@@ -237,19 +165,11 @@ pub async fn tier(ctx: &Context, cmd: TierCommand, out: &mut dyn Write) -> Resul
                 return Ok(());
             }
             let w = client.tiers(wid).rename(tid, &new_name).await?;
-            match ctx.format {
-                Format::Json => output::json(out, &w),
-                Format::Table => Ok(writeln!(
-                    out,
-                    "Tier {tid} of workload {wid} is now named {new_name:?}."
-                )?),
-            }
+            output::result(ctx.format, out, &w, || {
+                format!("Tier {tid} of workload {wid} is now named {new_name:?}.")
+            })
         }
-        TierCommand::Remove {
-            workload,
-            id: raw,
-            change,
-        } => {
+        TierCommand::Remove { workload, id: raw, change } => {
             let (wid, tid) = (id("workload", &workload)?, id("tier", &raw)?);
             let what = format!("remove tier {tid} of workload {wid}");
             if gate(

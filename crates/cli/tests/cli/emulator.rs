@@ -28,22 +28,9 @@ fn emulator_prints_its_url_first_and_serves() {
     let url = lines.next().unwrap().unwrap();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     let rest: Vec<String> = lines.by_ref().take(2).map(Result::unwrap).collect();
-    assert!(
-        rest[0].contains(USER) && rest[1].contains("s3cret-demo"),
-        "{rest:?}"
-    );
+    assert!(rest[0].contains(USER) && rest[1].contains("s3cret-demo"), "{rest:?}");
     let run = armor
-        .run_stdin(
-            &[
-                "login",
-                "--server",
-                &url,
-                "--username",
-                USER,
-                "--password-stdin",
-            ],
-            "s3cret-demo\n",
-        )
+        .run_stdin(&["login", "--server", &url, "--username", USER, "--password-stdin"], "s3cret-demo\n")
         .success();
     assert!(run.stdout.contains("Logged in"));
     assert_eq!(armor.session()["auth"]["length_secs"], 30);
@@ -62,10 +49,6 @@ impl Drop for Killed {
 #[test]
 fn emulator_refuses_settings_it_cannot_serve() {
     let armor = Armor::new();
-    armor
-        .run(&["emulator", "--token-ttl", "45"])
-        .failure(&["cannot be reported in minutes"]);
-    armor
-        .run(&["emulator", "--listen", "203.0.113.1:1"])
-        .failure(&["cannot listen on 203.0.113.1:1"]);
+    armor.run(&["emulator", "--token-ttl", "45"]).failure(&["cannot be reported in minutes"]);
+    armor.run(&["emulator", "--listen", "203.0.113.1:1"]).failure(&["cannot listen on 203.0.113.1:1"]);
 }

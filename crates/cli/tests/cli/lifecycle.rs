@@ -12,24 +12,13 @@ fn verbose_output_never_contains_the_password_or_a_token() {
     let mut tokens = Vec::new();
     let run = armor
         .run_stdin(
-            &[
-                "-vv",
-                "login",
-                "--server",
-                emu.url(),
-                "--username",
-                USER,
-                "--password-stdin",
-            ],
+            &["-vv", "login", "--server", emu.url(), "--username", USER, "--password-stdin"],
             &format!("{PASS}\n"),
         )
         .success();
     stderr += &run.stderr;
     tokens.push(armor.token());
-    assert!(
-        run.stderr.contains("http request"),
-        "-v logs requests: {run:#?}"
-    );
+    assert!(run.stderr.contains("http request"), "-v logs requests: {run:#?}");
     stderr += &armor.run(&["-vv", "token", "reissue"]).success().stderr;
     tokens.push(armor.token());
     std::thread::sleep(std::time::Duration::from_millis(2200));
@@ -58,21 +47,13 @@ fn demo_walks_through_the_lifecycle() {
     ] {
         assert!(run.stdout.contains(step), "{step:?} missing: {run:#?}");
     }
-    assert!(
-        !armor.config_dir().exists(),
-        "the demo leaves the user's config alone"
-    );
+    assert!(!armor.config_dir().exists(), "the demo leaves the user's config alone");
 }
 
 #[test]
 fn usage_errors_exit_2() {
     let armor = Armor::new();
-    for args in [
-        &["--bogus"][..],
-        &["auth"],
-        &["status", "extra"],
-        &["--output", "xml", "status"],
-    ] {
+    for args in [&["--bogus"][..], &["auth"], &["status", "extra"], &["--output", "xml", "status"]] {
         let run = armor.run(args);
         assert_eq!(run.code, 2, "{run:#?}");
     }
@@ -92,10 +73,6 @@ fn a_closed_stdout_is_not_an_error() {
         .unwrap();
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(out.stderr.is_empty());
 }

@@ -8,23 +8,13 @@ const KEY: &str = EmulatorConfig::DEMO_API_KEY_ID;
 const SECRET: &str = EmulatorConfig::DEMO_API_KEY_SECRET;
 
 fn key_login(armor: &Armor, emu: &Emu, extra: &[&str]) -> Run {
-    let mut args = vec![
-        "login",
-        "--server",
-        emu.url(),
-        "--api-key-id",
-        KEY,
-        "--api-key-secret-stdin",
-    ];
+    let mut args = vec!["login", "--server", emu.url(), "--api-key-id", KEY, "--api-key-secret-stdin"];
     args.extend_from_slice(extra);
     armor.run_stdin(&args, &format!("{SECRET}\n"))
 }
 
 fn assert_no_secret(run: &Run) {
-    assert!(
-        !run.stdout.contains(SECRET) && !run.stderr.contains(SECRET),
-        "secret leaked: {run:#?}"
-    );
+    assert!(!run.stdout.contains(SECRET) && !run.stderr.contains(SECRET), "secret leaked: {run:#?}");
 }
 
 #[test]
@@ -41,17 +31,11 @@ fn a_stored_api_key_works_for_every_session_command() {
     assert_eq!(s["auth"]["key_id"], KEY);
     assert_eq!(s["account_id"], 1001);
     #[cfg(unix)]
-    assert_eq!(
-        mode(&armor.session_path("default")),
-        0o600,
-        "the file holds the secret"
-    );
+    assert_eq!(mode(&armor.session_path("default")), 0o600, "the file holds the secret");
 
     let status = armor.run(&["status"]).success();
     assert!(
-        status
-            .stdout
-            .contains(&format!("API key {KEY} (ARMOR-PSK)"))
+        status.stdout.contains(&format!("API key {KEY} (ARMOR-PSK)"))
             && status.stdout.contains("does not expire"),
         "{status:#?}"
     );
@@ -74,12 +58,8 @@ fn a_stored_api_key_works_for_every_session_command() {
         assert_no_secret(&armor.run(args).success());
     }
     assert_eq!(armor.session()["account_id"], 1002);
-    armor
-        .run(&["token", "print"])
-        .failure(&["uses an API key", "no token"]);
-    armor
-        .run(&["token", "reissue"])
-        .failure(&["uses an API key"]);
+    armor.run(&["token", "print"]).failure(&["uses an API key", "no token"]);
+    armor.run(&["token", "reissue"]).failure(&["uses an API key"]);
     let stats = emu.stats();
     assert_eq!(stats.get("POST /auth/authorize").total, 0);
     assert_eq!(stats.get("POST /auth/token/reissue").total, 0);
@@ -107,22 +87,14 @@ fn a_key_from_the_environment_stores_nothing() {
     assert_eq!(j["profile"], "(environment)");
     assert_eq!(j["account_id"], 1002);
     assert_eq!(j["session_file"], serde_json::Value::Null);
-    armor
-        .run(&["logout", "--yes"])
-        .failure(&["ARMOR_API_KEY_ID", "nothing is stored"]);
+    armor.run(&["logout", "--yes"]).failure(&["ARMOR_API_KEY_ID", "nothing is stored"]);
     assert!(!armor.config_dir().exists(), "nothing written");
 }
 
 #[test]
 fn half_a_key_in_the_environment_is_an_error() {
-    Armor::new()
-        .env("ARMOR_API_KEY_ID", KEY)
-        .run(&["whoami"])
-        .failure(&["ARMOR_API_KEY_SECRET is not"]);
-    Armor::new()
-        .env("ARMOR_API_KEY_SECRET", SECRET)
-        .run(&["whoami"])
-        .failure(&["ARMOR_API_KEY_ID is not"]);
+    Armor::new().env("ARMOR_API_KEY_ID", KEY).run(&["whoami"]).failure(&["ARMOR_API_KEY_SECRET is not"]);
+    Armor::new().env("ARMOR_API_KEY_SECRET", SECRET).run(&["whoami"]).failure(&["ARMOR_API_KEY_ID is not"]);
 }
 
 #[test]
@@ -130,14 +102,7 @@ fn a_wrong_secret_is_refused_without_echoing_it() {
     let emu = Emu::start();
     let armor = Armor::new();
     let run = armor.run_stdin(
-        &[
-            "login",
-            "--server",
-            emu.url(),
-            "--api-key-id",
-            KEY,
-            "--api-key-secret-stdin",
-        ],
+        &["login", "--server", emu.url(), "--api-key-id", KEY, "--api-key-secret-stdin"],
         "not-the-secret-123\n",
     );
     let run = run.failure(&["HTTP 401", "Signature does not match key"]);
@@ -146,20 +111,12 @@ fn a_wrong_secret_is_refused_without_echoing_it() {
     armor
         .run(&["login", "--server", emu.url(), "--api-key-id", KEY])
         .failure(&["--api-key-secret-stdin", "ARMOR_API_KEY_SECRET"]);
-    armor
-        .run(&["login", "--api-key-secret-stdin"])
-        .code
-        .eq(&2)
-        .then_some(())
-        .expect("needs --api-key-id");
+    armor.run(&["login", "--api-key-secret-stdin"]).code.eq(&2).then_some(()).expect("needs --api-key-id");
 }
 
 #[test]
 fn two_profiles_on_two_emulators_do_not_mix() {
-    let (a, b) = (
-        Emu::start(),
-        Emu::with(|c| c.demo_username = "other@armor.example".into()),
-    );
+    let (a, b) = (Emu::start(), Emu::with(|c| c.demo_username = "other@armor.example".into()));
     let armor = Armor::new();
     armor.login(&a, &["--account", "1001"]);
     let run = armor.run_stdin(
@@ -191,46 +148,21 @@ fn two_profiles_on_two_emulators_do_not_mix() {
         .collect();
     for (i, child) in children.into_iter().enumerate() {
         let run = Run::from(child.wait_with_output().unwrap());
-        let want = if i % 2 == 0 {
-            USER
-        } else {
-            "other@armor.example"
-        };
+        let want = if i % 2 == 0 { USER } else { "other@armor.example" };
         assert_eq!(run.json()["user"]["username"], want);
     }
+    assert_eq!(armor.run(&["status", "-o", "json"]).success().json()["account_id"], 1001);
+    let ci = armor.run(&["--profile", "ci", "status", "-o", "json"]).success().json();
     assert_eq!(
-        armor.run(&["status", "-o", "json"]).success().json()["account_id"],
-        1001
-    );
-    let ci = armor
-        .run(&["--profile", "ci", "status", "-o", "json"])
-        .success()
-        .json();
-    assert_eq!(
-        (
-            ci["server"].as_str(),
-            ci["account_id"].as_u64(),
-            ci["mode"].as_str()
-        ),
+        (ci["server"].as_str(), ci["account_id"].as_u64(), ci["mode"].as_str()),
         (Some(b.url()), Some(1002), Some("api_key"))
     );
-    assert_eq!(
-        a.stats().get("GET /me").ok,
-        4,
-        "1 login + 3 whoami, all on a"
-    );
-    assert_eq!(
-        b.stats().get("GET /me").ok,
-        4,
-        "1 login + 3 whoami, all on b"
-    );
+    assert_eq!(a.stats().get("GET /me").ok, 4, "1 login + 3 whoami, all on a");
+    assert_eq!(b.stats().get("GET /me").ok, 4, "1 login + 3 whoami, all on b");
 
     let list = armor.run(&["profile", "list"]).success();
     let lines: Vec<&str> = list.stdout.lines().collect();
-    assert!(
-        lines[0].contains("NAME") && lines[0].contains("MODE"),
-        "{list:#?}"
-    );
+    assert!(lines[0].contains("NAME") && lines[0].contains("MODE"), "{list:#?}");
     assert!(
         lines[1].contains("ci")
             && lines[1].contains("api_key")
@@ -245,14 +177,8 @@ fn two_profiles_on_two_emulators_do_not_mix() {
     assert_no_secret(&list);
 
     armor.run(&["profile", "use", "ci"]).success();
-    assert_eq!(
-        armor.run(&["status", "-o", "json"]).success().json()["profile"],
-        "ci"
-    );
-    let j = armor
-        .run(&["profile", "list", "-o", "json"])
-        .success()
-        .json();
+    assert_eq!(armor.run(&["status", "-o", "json"]).success().json()["profile"], "ci");
+    let j = armor.run(&["profile", "list", "-o", "json"]).success().json();
     assert_eq!(j[0]["name"], "ci");
     assert_eq!(j[0]["default"], true);
     armor

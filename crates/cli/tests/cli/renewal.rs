@@ -32,15 +32,10 @@ fn a_call_after_a_third_of_the_session_reissues_once() {
 #[test]
 fn a_call_after_expiry_fails_with_the_time_and_removes_the_session() {
     let (emu, armor) = short_lived(2);
-    let expires_at = armor.session()["auth"]["expires_at"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let expires_at = armor.session()["auth"]["expires_at"].as_str().unwrap().to_owned();
     let shown = expires_at.parse::<jiff::Timestamp>().unwrap().to_string();
     sleep(Duration::from_millis(2200));
-    let run = armor
-        .run(&["whoami"])
-        .failure(&["session expired at", "armor login"]);
+    let run = armor.run(&["whoami"]).failure(&["session expired at", "armor login"]);
     assert!(run.stderr.contains(&shown), "names {shown}: {run:#?}");
     assert!(armor.session_bytes().is_none(), "removed");
     armor.run(&["whoami"]).failure(&["no Armor session"]);
@@ -64,27 +59,14 @@ fn sixteen_processes_at_once_reissue_exactly_once() {
     sleep(Duration::from_millis(4200));
     let children: Vec<_> = (0..16)
         .map(|i| {
-            let args: &[&str] = if i % 2 == 0 {
-                &["whoami", "-o", "json"]
-            } else {
-                &["token", "print"]
-            };
-            armor
-                .command(args)
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
+            let args: &[&str] = if i % 2 == 0 { &["whoami", "-o", "json"] } else { &["token", "print"] };
+            armor.command(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
         })
         .collect();
     for child in children {
         let run = Run::from(child.wait_with_output().unwrap());
         assert_eq!(run.code, 0, "{run:#?}");
     }
-    assert_eq!(
-        emu.reissues(),
-        (1, 0),
-        "exactly one reissue, and no stale token sent"
-    );
+    assert_eq!(emu.reissues(), (1, 0), "exactly one reissue, and no stale token sent");
     assert_eq!(emu.stats().get("GET /me").client_error, 0);
 }

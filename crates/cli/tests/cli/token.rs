@@ -9,22 +9,13 @@ fn reissue_replaces_the_token_and_keeps_the_start() {
     armor.login(&emu, &[]);
     let before = armor.session();
     let run = armor.run(&["token", "reissue"]).success();
-    assert!(
-        run.stdout.contains("Token reissued for profile default"),
-        "{run:#?}"
-    );
+    assert!(run.stdout.contains("Token reissued for profile default"), "{run:#?}");
     let after = armor.session();
-    assert_ne!(
-        after["auth"]["access_token"],
-        before["auth"]["access_token"]
-    );
+    assert_ne!(after["auth"]["access_token"], before["auth"]["access_token"]);
     assert_eq!(after["auth"]["started_at"], before["auth"]["started_at"]);
     assert!(after["auth"]["expires_at"].as_str() >= before["auth"]["expires_at"].as_str());
     assert_eq!(emu.reissues(), (1, 0));
-    let j = armor
-        .run(&["token", "reissue", "-o", "json"])
-        .success()
-        .json();
+    let j = armor.run(&["token", "reissue", "-o", "json"]).success().json();
     assert_eq!(j["state"], "active");
     assert_eq!(emu.reissues(), (2, 0));
 }
@@ -37,9 +28,7 @@ fn reissue_a_token_from_an_argument_or_stdin() {
     let t = armor.token();
     armor.run(&["token", "reissue", &t]).success();
     let t = armor.token();
-    armor
-        .run_stdin(&["token", "reissue", "-"], &format!("{t}\n"))
-        .success();
+    armor.run_stdin(&["token", "reissue", "-"], &format!("{t}\n")).success();
     assert_eq!(emu.reissues(), (2, 0));
 }
 
@@ -51,10 +40,7 @@ fn what_if_sends_nothing() {
     let before = armor.session_bytes();
     let sent = emu.requests();
     let run = armor.run(&["token", "reissue", "--what-if"]).success();
-    assert!(
-        run.stdout.contains("What if: POST") && run.stdout.contains("/auth/token/reissue"),
-        "{run:#?}"
-    );
+    assert!(run.stdout.contains("What if: POST") && run.stdout.contains("/auth/token/reissue"), "{run:#?}");
     assert_eq!(emu.requests(), sent);
     assert_eq!(armor.session_bytes(), before);
 }
@@ -64,9 +50,7 @@ fn confirm_without_a_terminal_refuses() {
     let emu = Emu::start();
     let armor = Armor::new();
     armor.login(&emu, &[]);
-    armor
-        .run(&["token", "reissue", "--confirm"])
-        .failure(&["--confirm needs a terminal"]);
+    armor.run(&["token", "reissue", "--confirm"]).failure(&["--confirm needs a terminal"]);
     assert_eq!(emu.reissues(), (0, 0));
 }
 
@@ -77,11 +61,7 @@ fn bad_tokens_are_refused_before_any_request() {
     armor.login(&emu, &[]);
     let before = armor.session_bytes();
     let cases: [(&[&str], &str, &str); 6] = [
-        (
-            &["token", "reissue", ""],
-            "",
-            "invalid token: the token is empty",
-        ),
+        (&["token", "reissue", ""], "", "invalid token: the token is empty"),
         (
             &["token", "reissue", "2261bac252204c2e a93ed32ea1ffd3a"],
             "",
@@ -106,10 +86,7 @@ fn bad_tokens_are_refused_before_any_request() {
     ];
     for (args, stdin, needle) in cases {
         let run = armor.run_stdin(args, stdin).failure(&[needle]);
-        assert!(
-            !run.stderr.contains("2261bac2"),
-            "the token is not echoed: {run:#?}"
-        );
+        assert!(!run.stderr.contains("2261bac2"), "the token is not echoed: {run:#?}");
     }
     assert_eq!(emu.reissues(), (0, 0));
     assert_eq!(armor.session_bytes(), before);
@@ -121,9 +98,11 @@ fn a_401_on_reissue_changes_nothing() {
     let armor = Armor::new();
     armor.login(&emu, &[]);
     let before = armor.session_bytes();
-    armor
-        .run(&["token", "reissue", "0123456789abcdef0123456789abcdef"])
-        .failure(&["token reissue failed", "HTTP 401", "armor login"]);
+    armor.run(&["token", "reissue", "0123456789abcdef0123456789abcdef"]).failure(&[
+        "token reissue failed",
+        "HTTP 401",
+        "armor login",
+    ]);
     assert_eq!(armor.session_bytes(), before);
     assert_eq!(emu.reissues(), (0, 1));
 }
@@ -135,9 +114,7 @@ fn an_unreachable_server_changes_nothing() {
     armor.login(&emu, &[]);
     emu.stop();
     let before = armor.session_bytes();
-    armor
-        .run(&["token", "reissue"])
-        .failure(&["could not reach", "/auth/token/reissue"]);
+    armor.run(&["token", "reissue"]).failure(&["could not reach", "/auth/token/reissue"]);
     assert_eq!(armor.session_bytes(), before);
 }
 
@@ -153,9 +130,7 @@ fn a_malformed_token_from_the_server_changes_nothing() {
     for body in bodies {
         repoint_session(&armor, &canned_server(200, "application/json", body));
         let before = armor.session_bytes();
-        armor
-            .run(&["token", "reissue"])
-            .failure(&["malformed access token", "not changed"]);
+        armor.run(&["token", "reissue"]).failure(&["malformed access token", "not changed"]);
         assert_eq!(armor.session_bytes(), before);
     }
     // A body that is not a token response at all names the JSON path.
@@ -168,9 +143,7 @@ fn a_malformed_token_from_the_server_changes_nothing() {
         ),
     );
     let before = armor.session_bytes();
-    armor
-        .run(&["token", "reissue"])
-        .failure(&["unexpected response body", "expires_in"]);
+    armor.run(&["token", "reissue"]).failure(&["unexpected response body", "expires_in"]);
     assert_eq!(armor.session_bytes(), before);
 }
 
@@ -179,20 +152,10 @@ fn api_errors_keep_the_status_when_the_body_is_not_json() {
     let emu = Emu::start();
     let armor = Armor::new();
     armor.login(&emu, &[]);
-    repoint_session(
-        &armor,
-        &canned_server(502, "text/html", "<html>Bad Gateway</html>"),
-    );
-    armor
-        .run(&["token", "reissue"])
-        .failure(&["HTTP 502", "Bad Gateway"]);
-    repoint_session(
-        &armor,
-        &canned_server(503, "text/plain", "maintenance window"),
-    );
-    armor
-        .run(&["token", "reissue"])
-        .failure(&["HTTP 503", "maintenance window"]);
+    repoint_session(&armor, &canned_server(502, "text/html", "<html>Bad Gateway</html>"));
+    armor.run(&["token", "reissue"]).failure(&["HTTP 502", "Bad Gateway"]);
+    repoint_session(&armor, &canned_server(503, "text/plain", "maintenance window"));
+    armor.run(&["token", "reissue"]).failure(&["HTTP 503", "maintenance window"]);
 }
 
 #[test]

@@ -34,20 +34,12 @@ impl Emu {
     }
 
     pub fn with(tweak: impl FnOnce(&mut EmulatorConfig)) -> Emu {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let mut config = EmulatorConfig::default();
         tweak(&mut config);
         let emu = rt.block_on(Emulator::start(config)).unwrap();
         let url = emu.url().to_owned();
-        Emu {
-            rt,
-            emu: Some(emu),
-            url,
-        }
+        Emu { rt, emu: Some(emu), url }
     }
 
     pub fn url(&self) -> &str {
@@ -84,10 +76,7 @@ pub struct Armor {
 
 impl Armor {
     pub fn new() -> Armor {
-        Armor {
-            dir: tempfile::tempdir().unwrap(),
-            env: Vec::new(),
-        }
+        Armor { dir: tempfile::tempdir().unwrap(), env: Vec::new() }
     }
 
     pub fn env(mut self, k: &str, v: &str) -> Armor {
@@ -100,9 +89,7 @@ impl Armor {
     }
 
     pub fn session_path(&self, profile: &str) -> PathBuf {
-        self.config_dir()
-            .join("sessions")
-            .join(format!("{profile}.json"))
+        self.config_dir().join("sessions").join(format!("{profile}.json"))
     }
 
     pub fn session_bytes(&self) -> Option<Vec<u8>> {
@@ -114,10 +101,7 @@ impl Armor {
     }
 
     pub fn token(&self) -> String {
-        self.session()["auth"]["access_token"]
-            .as_str()
-            .unwrap()
-            .to_owned()
+        self.session()["auth"]["access_token"].as_str().unwrap().to_owned()
     }
 
     pub fn command(&self, args: &[&str]) -> Command {
@@ -153,14 +137,7 @@ impl Armor {
 
     /// Logs in to `emu` with the demo credentials.
     pub fn login(&self, emu: &Emu, extra: &[&str]) -> Run {
-        let mut args = vec![
-            "login",
-            "--server",
-            emu.url(),
-            "--username",
-            USER,
-            "--password-stdin",
-        ];
+        let mut args = vec!["login", "--server", emu.url(), "--username", USER, "--password-stdin"];
         args.extend_from_slice(extra);
         self.run_stdin(&args, &format!("{PASS}\n")).success()
     }
@@ -194,11 +171,7 @@ impl Run {
     pub fn failure(self, needles: &[&str]) -> Run {
         assert_eq!(self.code, 1, "expected exit 1: {self:#?}");
         assert!(self.stderr.starts_with("error: "), "{self:#?}");
-        assert_eq!(
-            self.stderr.trim_end().lines().count(),
-            1,
-            "one line: {self:#?}"
-        );
+        assert_eq!(self.stderr.trim_end().lines().count(), 1, "one line: {self:#?}");
         for n in needles {
             assert!(self.stderr.contains(n), "stderr lacks {n:?}: {self:#?}");
         }
@@ -235,11 +208,7 @@ pub fn canned_server(status: u16, content_type: &'static str, body: &'static str
 pub fn repoint_session(armor: &Armor, server: &str) {
     let mut s = armor.session();
     s["server"] = Value::String(server.into());
-    std::fs::write(
-        armor.session_path("default"),
-        serde_json::to_vec_pretty(&s).unwrap(),
-    )
-    .unwrap();
+    std::fs::write(armor.session_path("default"), serde_json::to_vec_pretty(&s).unwrap()).unwrap();
 }
 
 #[cfg(unix)]

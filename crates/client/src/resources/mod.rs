@@ -30,10 +30,7 @@ impl Client {
 
     /// The tiers of workload `workload`.
     pub fn tiers(&self, workload: u32) -> Tiers<'_> {
-        Tiers {
-            client: self,
-            workload,
-        }
+        Tiers { client: self, workload }
     }
 
     /// Datacenters (`/locations`).
@@ -69,12 +66,7 @@ impl Client {
     }
 
     /// An authenticated request whose success body is not needed (e.g. `202`).
-    pub async fn send_ok(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&impl Serialize>,
-    ) -> Result<()> {
+    pub async fn send_ok(&self, method: Method, path: &str, body: Option<&impl Serialize>) -> Result<()> {
         self.send_checked(method, path, body).await.map(drop)
     }
 

@@ -3,9 +3,7 @@
 use std::time::{Duration, Instant};
 
 use armor_core::CoreInstanceId;
-use armor_core::infra::{
-    DeleteVmRequest, NameRequest, Order, PowerAction, Vm, VmDetail, VmOrderRequest,
-};
+use armor_core::infra::{DeleteVmRequest, NameRequest, Order, PowerAction, Vm, VmDetail, VmOrderRequest};
 use reqwest::Method;
 
 use super::NO_BODY;
@@ -29,10 +27,7 @@ pub struct WaitOptions {
 
 impl Default for WaitOptions {
     fn default() -> Self {
-        WaitOptions {
-            timeout: Duration::from_secs(600),
-            interval: Duration::from_secs(2),
-        }
+        WaitOptions { timeout: Duration::from_secs(600), interval: Duration::from_secs(2) }
     }
 }
 
@@ -56,31 +51,17 @@ impl Vms<'_> {
     pub async fn rename(&self, id: u32, name: &str) -> Result<VmDetail> {
         let mut body = NameRequest::new(name);
         body.id = Some(id);
-        self.client
-            .send_json(Method::PUT, &format!("/vms/{id}"), Some(&body))
-            .await
+        self.client.send_json(Method::PUT, &format!("/vms/{id}"), Some(&body)).await
     }
 
     /// `POST /vms/{id}/power/{action}`; returns the VM as it is right after.
     pub async fn power(&self, id: u32, action: PowerAction) -> Result<VmDetail> {
-        self.client
-            .send_json(
-                Method::POST,
-                &format!("/vms/{id}/power/{}", action.as_str()),
-                NO_BODY,
-            )
-            .await
+        self.client.send_json(Method::POST, &format!("/vms/{id}/power/{}", action.as_str()), NO_BODY).await
     }
 
     /// `DELETE /vms/{id}` (202).
     pub async fn remove(&self, request: &DeleteVmRequest) -> Result<()> {
-        self.client
-            .send_ok(
-                Method::DELETE,
-                &format!("/vms/{}", request.vm_id),
-                Some(request),
-            )
-            .await
+        self.client.send_ok(Method::DELETE, &format!("/vms/{}", request.vm_id), Some(request)).await
     }
 
     /// Polls `GET /vms/{id}` until its status is `status`; `on_poll` sees each state.
@@ -104,12 +85,7 @@ impl Vms<'_> {
                     after: options.timeout,
                 });
             }
-            tokio::time::sleep(
-                options
-                    .interval
-                    .min(options.timeout.saturating_sub(started.elapsed())),
-            )
-            .await;
+            tokio::time::sleep(options.interval.min(options.timeout.saturating_sub(started.elapsed()))).await;
         }
     }
 }
@@ -123,8 +99,6 @@ pub struct Orders<'c> {
 impl Orders<'_> {
     /// `POST /orders/vms`: order new VMs. Never retried.
     pub async fn create_vm(&self, order: &VmOrderRequest) -> Result<Order> {
-        self.client
-            .send_json(Method::POST, "/orders/vms", Some(order))
-            .await
+        self.client.send_json(Method::POST, "/orders/vms", Some(order)).await
     }
 }

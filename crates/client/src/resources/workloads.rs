@@ -28,16 +28,12 @@ impl Workloads<'_> {
     pub async fn rename(&self, id: u32, name: &str) -> Result<Workload> {
         let mut body = NameRequest::new(name);
         body.id = Some(id);
-        self.client
-            .send_json(Method::PUT, &format!("/apps/{id}"), Some(&body))
-            .await
+        self.client.send_json(Method::PUT, &format!("/apps/{id}"), Some(&body)).await
     }
 
     /// `DELETE /apps/{id}` (202).
     pub async fn remove(&self, id: u32) -> Result<()> {
-        self.client
-            .send_ok(Method::DELETE, &format!("/apps/{id}"), NO_BODY)
-            .await
+        self.client.send_ok(Method::DELETE, &format!("/apps/{id}"), NO_BODY).await
     }
 }
 
@@ -68,28 +64,18 @@ impl Tiers<'_> {
 
     /// `POST /apps/{id}/tiers` `{name}`; returns the workload with its tiers.
     pub async fn add(&self, name: &str) -> Result<Workload> {
-        self.client
-            .send_json(
-                Method::POST,
-                &self.path(None),
-                Some(&NameRequest::new(name)),
-            )
-            .await
+        self.client.send_json(Method::POST, &self.path(None), Some(&NameRequest::new(name))).await
     }
 
     /// `PUT /apps/{id}/tiers/{tier}` `{id, name}`; returns the workload.
     pub async fn rename(&self, tier: u32, name: &str) -> Result<Workload> {
         let mut body = NameRequest::new(name);
         body.id = Some(tier);
-        self.client
-            .send_json(Method::PUT, &self.path(Some(tier)), Some(&body))
-            .await
+        self.client.send_json(Method::PUT, &self.path(Some(tier)), Some(&body)).await
     }
 
     /// `DELETE /apps/{id}/tiers/{tier}`.
     pub async fn remove(&self, tier: u32) -> Result<()> {
-        self.client
-            .send_ok(Method::DELETE, &self.path(Some(tier)), NO_BODY)
-            .await
+        self.client.send_ok(Method::DELETE, &self.path(Some(tier)), NO_BODY).await
     }
 }
