@@ -21,7 +21,8 @@ fn assert_no_secret(run: &Run) {
 fn a_stored_api_key_works_for_every_session_command() {
     let emu = Emu::start();
     let armor = Armor::new();
-    let run = key_login(&armor, &emu, &["--account", "1001"]).success();
+    let run = key_login(&armor, &emu, &["--account", "1001", "-vv"]).success();
+    assert_no_secret(&run);
     assert!(
         run.stdout.contains(&format!("with API key {KEY}")) && run.stdout.contains("do not expire"),
         "{run:#?}"
@@ -58,6 +59,11 @@ fn a_stored_api_key_works_for_every_session_command() {
         assert_no_secret(&armor.run(args).success());
     }
     assert_eq!(armor.session()["account_id"], 1002);
+    // Keys may not manage keys: the server's 403 comes through with its message.
+    armor.run(&["api", "GET", "/users/4922/keys"]).failure(&["HTTP 403"]);
+    let run = armor.run(&["-vv", "api", "GET", "/users/4922/keys"]);
+    assert!(run.stdout.contains("cannot be used with ARMOR-PSK"), "{run:#?}");
+    assert_no_secret(&run);
     armor.run(&["token", "print"]).failure(&["uses an API key", "no token"]);
     armor.run(&["token", "reissue"]).failure(&["uses an API key"]);
     let stats = emu.stats();
