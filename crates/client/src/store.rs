@@ -88,7 +88,10 @@ impl SessionStore {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Error::io("read", path, e)),
         };
-        serde_json::from_slice(&bytes).map(Some).map_err(|source| Error::CorruptSession { path, source })
+        let session = serde_json::from_slice(&bytes)
+            .map_err(|source| Error::CorruptSession { path: path.clone(), source })?;
+        restrict(&path, 0o600);
+        Ok(Some(session))
     }
 
     /// Replaces the session atomically: a private temp file in the same directory,
@@ -98,6 +101,7 @@ impl SessionStore {
         let dir = self.sessions_dir();
         ensure_private_dir(&self.config_dir)?;
         ensure_private_dir(&dir)?;
+        restrict(&dir, 0o700);
         let json = serde_json::to_vec_pretty(session)
             .map_err(|e| Error::io("encode", self.path(), io::Error::other(e)))?;
         // tempfile creates the file with mode 0600 on Unix.
@@ -178,6 +182,23 @@ pub(crate) fn ensure_private_dir(dir: &Path) -> Result<()> {
     builder.create(dir).map_err(|e| Error::io("create directory", dir, e))
 }
 
+/// Takes group and other permissions off `path` if it has any (someone loosened a file
+/// or directory that holds secrets), with a warning. Best effort.
+fn restrict(path: &Path, mode: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = fs::metadata(path)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            tracing::warn!(path = %path.display(), "was accessible to other users; restricting it to its owner");
+            let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+}
+
 fn sync_dir(dir: &Path) -> Result<()> {
     #[cfg(unix)]
     File::open(dir).and_then(|d| d.sync_all()).map_err(|e| Error::io("sync", dir, e))?;
@@ -198,6 +219,27 @@ mod tests {
         for bad in ["", "../x", "a/b", "a b", ".hidden", &"x".repeat(65)] {
             assert!(validate_profile(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn loose_permissions_are_tightened() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let sessions = dir.path().join("sessions");
+        fs::create_dir_all(&sessions).unwrap();
+        fs::set_permissions(&sessions, fs::Permissions::from_mode(0o755)).unwrap();
+        let store = SessionStore::new(dir.path(), "p").unwrap();
+        let me = armor_core::Me::new(armor_core::User::new("a@b.c", "A", "B", 1), vec![]);
+        let key = crate::session::ApiKey::new("k", "s".into()).unwrap();
+        let session =
+            Session::new("https://x".into(), Default::default(), crate::Credentials::ApiKey(key), me);
+        store.save(&session).unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&sessions), 0o700);
+        fs::set_permissions(store.path(), fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(store.load().unwrap().is_some());
+        assert_eq!(mode(&store.path()), 0o600);
     }
 
     #[test]
