@@ -44,7 +44,8 @@ pub struct Global {
     #[arg(long, short = 'o', global = true, env = "ARMOR_OUTPUT", value_enum, default_value_t = Format::Table)]
     pub output: Format,
 
-    /// Log requests to stderr (-v: requests and session events, -vv: more); secrets are never logged
+    /// Log requests to stderr (-v: requests and session events, -vv: more; or ARMOR_VERBOSE=1|2);
+    /// secrets are never logged
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 }

@@ -28,7 +28,9 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    init_tracing(cli.global.verbose);
+    // ARMOR_VERBOSE=1|2|3 does what -v, -vv, -vvv do.
+    let env_verbose = std::env::var("ARMOR_VERBOSE").ok().and_then(|v| v.parse::<u8>().ok()).unwrap_or(0);
+    init_tracing(cli.global.verbose.max(env_verbose));
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => return fail(&anyhow::Error::new(e).context("cannot start the async runtime")),

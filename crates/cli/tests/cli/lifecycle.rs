@@ -25,6 +25,10 @@ fn verbose_output_never_contains_the_password_or_a_token() {
     stderr += &armor.run(&["-vvv", "whoami"]).success().stderr;
     tokens.push(armor.token());
     stderr += &armor.run(&["-vv", "account", "list"]).success().stderr;
+    let run =
+        Run::from(armor.command(&["account", "list"]).env("ARMOR_VERBOSE", "2").output().unwrap()).success();
+    assert!(run.stderr.contains("http request"), "ARMOR_VERBOSE works like -vv: {run:#?}");
+    stderr += &run.stderr;
     stderr += &armor.run(&["-v", "logout", "--yes"]).success().stderr;
     assert_eq!(emu.reissues(), (2, 0));
     assert!(!stderr.contains(PASS), "password leaked");
