@@ -91,7 +91,12 @@ impl Emulator {
                 })
                 .await
         });
-        let url = format!("http://{addr}");
+        // Bound to every interface: give the loopback URL, which clients accept over http.
+        let url = match addr {
+            SocketAddr::V4(a) if a.ip().is_unspecified() => format!("http://127.0.0.1:{}", a.port()),
+            SocketAddr::V6(a) if a.ip().is_unspecified() => format!("http://[::1]:{}", a.port()),
+            _ => format!("http://{addr}"),
+        };
         tracing::info!(%url, "armor emulator listening");
         Ok(Emulator { addr, url, state, shutdown: Some(tx), task })
     }

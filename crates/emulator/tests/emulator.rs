@@ -365,3 +365,13 @@ async fn stops_cleanly() {
     env.emu.stop().await;
     assert!(env.http.get(url).send().await.is_err());
 }
+
+#[tokio::test]
+async fn an_unspecified_listen_address_gives_a_loopback_url() {
+    let config = EmulatorConfig { listen: "0.0.0.0:0".parse().unwrap(), ..Default::default() };
+    let emu = Emulator::start(config).await.unwrap();
+    assert!(emu.url().starts_with("http://127.0.0.1:"), "{}", emu.url());
+    let r = reqwest::get(format!("{}/_emulator/stats", emu.url())).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    emu.stop().await;
+}
