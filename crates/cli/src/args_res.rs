@@ -17,6 +17,17 @@ pub struct Change {
     pub what_if: bool,
 }
 
+/// A VM and the flags of a power action.
+#[derive(Debug, Args)]
+pub struct PowerArgs {
+    /// VM id
+    pub id: String,
+    #[command(flatten)]
+    pub wait: Wait,
+    #[command(flatten)]
+    pub change: Change,
+}
+
 /// `--wait` and `--timeout` of power actions.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct Wait {
@@ -42,14 +53,7 @@ pub enum VmCommand {
         vm: String,
     },
     /// Power on a VM (POST /vms/{id}/power/on)
-    Start {
-        /// VM id
-        id: String,
-        #[command(flatten)]
-        wait: Wait,
-        #[command(flatten)]
-        change: Change,
-    },
+    Start(PowerArgs),
     /// Stop a VM (asks first)
     ///
     /// --type shutdown (default) asks the guest OS to shut down cleanly. poweroff cuts the
@@ -68,23 +72,9 @@ pub enum VmCommand {
         change: Change,
     },
     /// Restart a VM through its guest OS (asks first)
-    Restart {
-        /// VM id
-        id: String,
-        #[command(flatten)]
-        wait: Wait,
-        #[command(flatten)]
-        change: Change,
-    },
+    Restart(PowerArgs),
     /// Hard-reset a VM, like pressing its reset button (asks first)
-    Reset {
-        /// VM id
-        id: String,
-        #[command(flatten)]
-        wait: Wait,
-        #[command(flatten)]
-        change: Change,
-    },
+    Reset(PowerArgs),
     /// Rename a VM (asks first)
     Rename {
         /// VM id

@@ -12,22 +12,39 @@ pub fn interactive() -> bool {
 
 /// Asks a yes/no question on the terminal; only `y` or `yes` is yes.
 pub fn confirm(question: &str) -> Result<bool> {
-    let mut err = io::stderr().lock();
-    write!(err, "{question} [y/N] ")?;
-    err.flush()?;
-    let mut answer = String::new();
-    io::stdin().lock().read_line(&mut answer)?;
-    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
+    let answer = read_answer(&format!("{question} [y/N] "))?;
+    Ok(matches!(answer.to_ascii_lowercase().as_str(), "y" | "yes"))
 }
 
 /// Asks for a line of text on the terminal.
 pub fn ask(question: &str) -> Result<String> {
+    read_answer(&format!("{question}: "))
+}
+
+fn read_answer(prompt: &str) -> Result<String> {
     let mut err = io::stderr().lock();
-    write!(err, "{question}: ")?;
+    write!(err, "{prompt}")?;
     err.flush()?;
     let mut answer = String::new();
     io::stdin().lock().read_line(&mut answer)?;
     Ok(answer.trim().to_owned())
+}
+
+/// A secret from the first line of stdin (when `from_stdin`, the `flag` option), else the
+/// environment variable `env`, else a hidden prompt labelled `label`. Without a terminal
+/// and without either source it fails, naming both. Never from a flag value.
+pub fn secret(from_stdin: bool, flag: &str, env: &str, what: &str, label: &str) -> Result<SecretString> {
+    if from_stdin {
+        return Ok(SecretString::from(stdin_line(what)?));
+    }
+    if let Some(value) = std::env::var_os(env).filter(|v| !v.is_empty()) {
+        let value = value.into_string().map_err(|_| anyhow::anyhow!("{env} is not valid UTF-8"))?;
+        return Ok(SecretString::from(value));
+    }
+    if interactive() {
+        return password(label);
+    }
+    bail!("no {what}: use {flag} or set {env} (there is no terminal to prompt on)")
 }
 
 /// Asks for a password without echo.

@@ -387,9 +387,14 @@ pub fn new_vm(
 }
 
 impl AppRecord {
+    /// The position of tier `id` in this workload, or 404.
+    pub fn tier_index(&self, id: u32, account: u32) -> Result<usize, ApiError> {
+        self.tiers.iter().position(|t| t.id == id).ok_or_else(|| ApiError::missing("Tier", id, account))
+    }
+
     /// Tier `id` of this workload, or 404.
     pub fn tier(&self, id: u32, account: u32) -> Result<&TierRecord, ApiError> {
-        self.tiers.iter().find(|t| t.id == id).ok_or_else(|| ApiError::missing("Tier", id, account))
+        Ok(&self.tiers[self.tier_index(id, account)?])
     }
 }
 

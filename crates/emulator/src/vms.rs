@@ -18,9 +18,7 @@ use crate::state::AppState;
 
 /// Parses a numeric path id, or 400.
 pub fn id(kind: &str, raw: &str) -> Result<u32, ApiError> {
-    raw.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
-        ApiError::invalid(format!("The {kind} id must be a positive whole number, got {raw:?}"))
-    })
+    armor_core::ids::parse_id(kind, raw).map_err(ApiError::invalid)
 }
 
 /// A name from a request body: trimmed, 1-64 characters, no control characters.

@@ -18,6 +18,11 @@ fn workload(acct: &AccountEstate, app_id: u32, account: u32, with_tiers: bool) -
     Ok(acct.workload(app, with_tiers))
 }
 
+/// The workload and tier ids of a `/apps/{id}/tiers/{tier}` path.
+fn tier_path(raw_app: &str, raw_tier: &str) -> Result<(u32, u32), ApiError> {
+    Ok((id("workload", raw_app)?, id("tier", raw_tier)?))
+}
+
 /// `GET /apps`.
 pub async fn list(
     State(state): State<Arc<AppState>>,
@@ -120,7 +125,7 @@ pub async fn show_tier(
     Path((raw_app, raw_tier)): Path<(String, String)>,
 ) -> Result<Json<Tier>, ApiError> {
     let account = caller.account()?;
-    let (app_id, tier_id) = (id("workload", &raw_app)?, id("tier", &raw_tier)?);
+    let (app_id, tier_id) = tier_path(&raw_app, &raw_tier)?;
     let mut estate = state.estate();
     let acct = estate.account(account);
     let app = acct.app(app_id, account)?;
@@ -136,17 +141,13 @@ pub async fn rename_tier(
     JsonBody(req): JsonBody<NameRequest>,
 ) -> Result<Json<Workload>, ApiError> {
     let account = caller.account()?;
-    let (app_id, tier_id) = (id("workload", &raw_app)?, id("tier", &raw_tier)?);
+    let (app_id, tier_id) = tier_path(&raw_app, &raw_tier)?;
     let new_name = name(&req.name)?;
     let mut estate = state.estate();
     let acct = estate.account(account);
     let app = acct.app_mut(app_id, account)?;
-    let tier = app
-        .tiers
-        .iter_mut()
-        .find(|t| t.id == tier_id)
-        .ok_or_else(|| ApiError::missing("Tier", tier_id, account))?;
-    tier.name = new_name;
+    let i = app.tier_index(tier_id, account)?;
+    app.tiers[i].name = new_name;
     workload(acct, app_id, account, true).map(Json)
 }
 
@@ -158,21 +159,15 @@ pub async fn remove_tier(
     Path((raw_app, raw_tier)): Path<(String, String)>,
 ) -> Result<Json<Workload>, ApiError> {
     let account = caller.account()?;
-    let (app_id, tier_id) = (id("workload", &raw_app)?, id("tier", &raw_tier)?);
+    let (app_id, tier_id) = tier_path(&raw_app, &raw_tier)?;
     let mut estate = state.estate();
     let acct = estate.account(account);
     let vms = acct.vm_count(app_id, Some(tier_id));
     let app = acct.app_mut(app_id, account)?;
-    let pos = app
-        .tiers
-        .iter()
-        .position(|t| t.id == tier_id)
-        .ok_or_else(|| ApiError::missing("Tier", tier_id, account))?;
+    let pos = app.tier_index(tier_id, account)?;
     if vms > 0 {
         return Err(ApiError::invalid(format!("Tier {tier_id} still has {vms} VMs; remove them first")));
     }
     app.tiers.remove(pos);
-    let mut w = workload(acct, app_id, account, true)?;
-    w.tier_count = w.tiers.as_ref().map_or(0, |t| t.len() as u32);
-    Ok(Json(w))
+    workload(acct, app_id, account, true).map(Json)
 }

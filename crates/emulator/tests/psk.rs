@@ -4,6 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+mod common;
+
 use armor_core::{Clock, ManualClock, psk};
 use armor_emulator::{Emulator, EmulatorConfig};
 use jiff::Timestamp;
@@ -126,20 +128,8 @@ async fn keys_may_not_manage_keys() {
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_psk_error(&body, 403, "psk_not_allowed");
     // With a token the same endpoint works.
-    let http = &env.http;
-    let url = env.emu.url();
-    let code: Value = http.post(format!("{url}/auth/authorize")).json(&serde_json::json!({"username": EmulatorConfig::DEMO_USERNAME, "password": EmulatorConfig::DEMO_PASSWORD})).send().await.unwrap().json().await.unwrap();
-    let tok: Value = http
-        .post(format!("{url}/auth/token"))
-        .json(&serde_json::json!({"code": code["code"], "grant_type": "authorization_code"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let (s, keys, _) =
-        env.get("/users/4922/keys", &format!("FH-AUTH {}", tok["access_token"].as_str().unwrap())).await;
+    let token = common::demo_token(&env.http, env.emu.url()).await;
+    let (s, keys, _) = env.get("/users/4922/keys", &format!("FH-AUTH {token}")).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(keys[0]["id"], KEY);
     assert!(keys[0].get("secret").is_none());

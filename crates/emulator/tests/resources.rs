@@ -2,6 +2,8 @@
 //! clock, renames, removals, orders, tiers, bad input; and every resource's shape
 //! checked against the field names and types of Armor's v1 documents.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -242,20 +244,7 @@ impl Env {
         let emu = Emulator::start(config).await.unwrap();
         let http = reqwest::Client::new();
         let url = emu.url().to_owned();
-        let code: Value = http
-            .post(format!("{url}/auth/authorize"))
-            .json(&json!({"username": EmulatorConfig::DEMO_USERNAME, "password": EmulatorConfig::DEMO_PASSWORD}))
-            .send().await.unwrap().json().await.unwrap();
-        let tok: Value = http
-            .post(format!("{url}/auth/token"))
-            .json(&json!({"code": code["code"], "grant_type": "authorization_code"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = tok["access_token"].as_str().unwrap().to_owned();
+        let token = common::demo_token(&http, &url).await;
         Env { emu, clock, http, token }
     }
 

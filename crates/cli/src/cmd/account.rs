@@ -36,7 +36,7 @@ pub async fn whoami(ctx: &Context, out: &mut dyn Write) -> Result<()> {
 
 pub async fn list(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let client = ctx.client()?;
-    let accounts: Vec<Account> = client.get("/accounts").await?;
+    let accounts = client.accounts().list().await?;
     match ctx.format {
         Format::Json => output::json(out, &accounts),
         Format::Table => {

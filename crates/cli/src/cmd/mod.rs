@@ -21,42 +21,40 @@ use crate::context::Context;
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+    // Only the commands that use a session resolve the global options (and may fail on them).
+    let global = cli.global;
+    let ctx = || Context::from_global(&global);
     match cli.command {
-        Command::Emulator(args) => return emulator::run(args, out).await,
-        Command::Demo => return demo::run(cli.global.output, out).await,
+        Command::Emulator(args) => emulator::run(args, out).await,
+        Command::Demo => demo::run(global.output, out).await,
         Command::Completions { shell } => {
             // clap_complete panics on write errors, so render first, then write.
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "armor", &mut script);
             out.write_all(&script)?;
-            return Ok(());
+            Ok(())
         }
-        _ => {}
-    }
-    let ctx = Context::from_global(&cli.global)?;
-    match cli.command {
-        Command::Login(args) => session::login(&ctx, args, out).await,
-        Command::Logout(args) => session::logout(&ctx, args, out).await,
-        Command::Status => session::status(&ctx, out).await,
-        Command::Whoami => account::whoami(&ctx, out).await,
+        Command::Login(args) => session::login(&ctx()?, args, out).await,
+        Command::Logout(args) => session::logout(&ctx()?, args, out).await,
+        Command::Status => session::status(&ctx()?, out).await,
+        Command::Whoami => account::whoami(&ctx()?, out).await,
         Command::Token(TokenCommand::Reissue { token, what_if, confirm }) => {
-            token::reissue(&ctx, token, what_if, confirm, out).await
+            token::reissue(&ctx()?, token, what_if, confirm, out).await
         }
-        Command::Token(TokenCommand::Print) => token::print(&ctx, out).await,
-        Command::Account(AccountCommand::List) => account::list(&ctx, out).await,
-        Command::Account(AccountCommand::Context { id }) => account::context(&ctx, id, out).await,
-        Command::Account(AccountCommand::Show { id }) => directory::account_show(&ctx, &id, out).await,
+        Command::Token(TokenCommand::Print) => token::print(&ctx()?, out).await,
+        Command::Account(AccountCommand::List) => account::list(&ctx()?, out).await,
+        Command::Account(AccountCommand::Context { id }) => account::context(&ctx()?, id, out).await,
+        Command::Account(AccountCommand::Show { id }) => directory::account_show(&ctx()?, &id, out).await,
         Command::Account(AccountCommand::Address { id }) => {
-            directory::account_address(&ctx, id.as_deref(), out).await
+            directory::account_address(&ctx()?, id.as_deref(), out).await
         }
-        Command::Vm(cmd) => vm::run(&ctx, cmd, out).await,
-        Command::Workload(cmd) => workload::workload(&ctx, cmd, out).await,
-        Command::Tier(cmd) => workload::tier(&ctx, cmd, out).await,
-        Command::User(cmd) => directory::user(&ctx, cmd, out).await,
-        Command::Datacenter(cmd) => directory::datacenter(&ctx, cmd, out).await,
-        Command::Api(args) => api::run(&ctx, args, out).await,
-        Command::Profile(ProfileCommand::List) => profile::list(&ctx, out),
-        Command::Profile(ProfileCommand::Use { name }) => profile::use_profile(&ctx, &name, out),
-        Command::Emulator(_) | Command::Demo | Command::Completions { .. } => Ok(()),
+        Command::Vm(cmd) => vm::run(&ctx()?, cmd, out).await,
+        Command::Workload(cmd) => workload::workload(&ctx()?, cmd, out).await,
+        Command::Tier(cmd) => workload::tier(&ctx()?, cmd, out).await,
+        Command::User(cmd) => directory::user(&ctx()?, cmd, out).await,
+        Command::Datacenter(cmd) => directory::datacenter(&ctx()?, cmd, out).await,
+        Command::Api(args) => api::run(&ctx()?, args, out).await,
+        Command::Profile(ProfileCommand::List) => profile::list(&ctx()?, out),
+        Command::Profile(ProfileCommand::Use { name }) => profile::use_profile(&ctx()?, &name, out),
     }
 }

@@ -23,28 +23,19 @@ pub struct PasswordLogin {
 pub async fn login(ctx: &Context, args: LoginArgs, out: &mut dyn Write) -> Result<()> {
     let account = args.account.as_deref().map(str::parse::<AccountId>).transpose()?;
     if let Some(key_id) = &args.api_key_id {
-        let secret = api_key_secret(args.api_key_secret_stdin)?;
+        let secret = prompt::secret(
+            args.api_key_secret_stdin,
+            "--api-key-secret-stdin",
+            "ARMOR_API_KEY_SECRET",
+            "API key secret",
+            "API key secret",
+        )?;
         let client = ctx.login_client()?;
         let session = client.login_api_key(key_id, secret, account).await?;
         return print_login(ctx, &client, &session, out);
     }
     let creds = credentials(&args)?;
     login_with(ctx, creds, account, out).await
-}
-
-fn api_key_secret(from_stdin: bool) -> Result<SecretString> {
-    if from_stdin {
-        return Ok(SecretString::from(prompt::stdin_line("API key secret")?));
-    }
-    if let Some(secret) = std::env::var("ARMOR_API_KEY_SECRET").ok().filter(|s| !s.is_empty()) {
-        return Ok(SecretString::from(secret));
-    }
-    if prompt::interactive() {
-        return prompt::password("API key secret");
-    }
-    bail!(
-        "no API key secret: use --api-key-secret-stdin or set ARMOR_API_KEY_SECRET (there is no terminal to prompt on)"
-    )
 }
 
 fn credentials(args: &LoginArgs) -> Result<PasswordLogin> {
@@ -57,16 +48,8 @@ fn credentials(args: &LoginArgs) -> Result<PasswordLogin> {
     if username.trim().is_empty() {
         bail!("the user name is empty");
     }
-    let password = if args.password_stdin {
-        SecretString::from(prompt::stdin_line("password")?)
-    } else if let Some(pw) = std::env::var_os("ARMOR_PASSWORD").filter(|p| !p.is_empty()) {
-        let pw = pw.into_string().map_err(|_| anyhow::anyhow!("ARMOR_PASSWORD is not valid UTF-8"))?;
-        SecretString::from(pw)
-    } else if interactive {
-        prompt::password("Password")?
-    } else {
-        bail!("no password: use --password-stdin or set ARMOR_PASSWORD (there is no terminal to prompt on)");
-    };
+    let password =
+        prompt::secret(args.password_stdin, "--password-stdin", "ARMOR_PASSWORD", "password", "Password")?;
     Ok(PasswordLogin { username, password })
 }
 
@@ -143,7 +126,6 @@ pub async fn status(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     match ctx.format {
         Format::Json => output::json(out, &view)?,
         Format::Table => {
-            let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
             let remaining = match view.seconds_remaining {
                 Some(s) if s > 0 => human_duration(s),
                 Some(_) => "none".into(),
@@ -162,24 +144,20 @@ pub async fn status(ctx: &Context, out: &mut dyn Write) -> Result<()> {
                     ("Auth mode", mode),
                     ("User", view.username.clone()),
                     ("Account", account_label(&session)),
-                    ("Started", dash(&view.started_at)),
-                    ("Expires", dash(&view.expires_at)),
+                    ("Started", or_dash(view.started_at.as_deref())),
+                    ("Expires", or_dash(view.expires_at.as_deref())),
                     ("Remaining", remaining),
-                    ("Renew after", dash(&view.renew_after)),
+                    ("Renew after", or_dash(view.renew_after.as_deref())),
                     ("State", view.state.replace('_', " ")),
-                    ("Session file", dash(&view.session_file)),
+                    ("Session file", or_dash(view.session_file.as_deref())),
                 ],
             )?;
         }
     }
     if view.state == "expired" {
-        bail!("the session expired at {}; run `armor login`", dash_opt(&view.expires_at));
+        bail!("the session expired at {}; run `armor login`", or_dash(view.expires_at.as_deref()));
     }
     Ok(())
-}
-
-fn dash_opt(v: &Option<String>) -> &str {
-    v.as_deref().unwrap_or("-")
 }
 
 /// `armor status --output json`: stable snake_case fields, documented in the README.

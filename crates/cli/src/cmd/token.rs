@@ -29,7 +29,7 @@ pub async fn reissue(
     let client = ctx.client()?;
     let session = client.session().await?;
     if session.token().is_none() {
-        bail!("profile {} uses an API key, which has no token to reissue", ctx.profile);
+        return Err(armor_client::Error::NotTokenSession { profile: ctx.profile.clone() }.into());
     }
     let which = if given.is_some() { "the given token" } else { "the session's token" };
     if what_if {

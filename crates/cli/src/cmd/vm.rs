@@ -11,6 +11,7 @@ use armor_client::core::infra::{
 };
 use armor_client::core::{CoreInstanceId, infra::Vm};
 use armor_client::resources::WaitOptions;
+use secrecy::ExposeSecret;
 use serde_json::json;
 
 use crate::args::Format;
@@ -25,14 +26,14 @@ pub async fn run(ctx: &Context, cmd: VmCommand, out: &mut dyn Write) -> Result<(
     match cmd {
         VmCommand::List { name } => list(ctx, name.as_deref(), out).await,
         VmCommand::Show { vm } => show(ctx, &vm, out).await,
-        VmCommand::Start { id, wait, change } => {
-            power(ctx, &id, PowerAction::On, Impact::Medium, wait, change, out).await
+        VmCommand::Start(a) => {
+            power(ctx, &a.id, PowerAction::On, Impact::Medium, a.wait, a.change, out).await
         }
-        VmCommand::Restart { id, wait, change } => {
-            power(ctx, &id, PowerAction::Reboot, Impact::High, wait, change, out).await
+        VmCommand::Restart(a) => {
+            power(ctx, &a.id, PowerAction::Reboot, Impact::High, a.wait, a.change, out).await
         }
-        VmCommand::Reset { id, wait, change } => {
-            power(ctx, &id, PowerAction::Reset, Impact::High, wait, change, out).await
+        VmCommand::Reset(a) => {
+            power(ctx, &a.id, PowerAction::Reset, Impact::High, a.wait, a.change, out).await
         }
         VmCommand::Stop { id, kind, wait, change } => {
             let action = match kind {
@@ -236,7 +237,14 @@ async fn create(ctx: &Context, args: CreateVm, out: &mut dyn Write) -> Result<()
     {
         return Ok(());
     }
-    order.secret = secret(args.secret_stdin)?;
+    let secret = prompt::secret(
+        args.secret_stdin,
+        "--secret-stdin",
+        "ARMOR_VM_SECRET",
+        "VM secret",
+        "Administrator secret for the new VM",
+    )?;
+    order.secret = secret.expose_secret().to_owned();
     let placed = client.orders().create_vm(&order).await?;
     match ctx.format {
         Format::Json => output::json(out, &placed),
@@ -247,18 +255,4 @@ async fn create(ctx: &Context, args: CreateVm, out: &mut dyn Write) -> Result<()
             Ok(())
         }
     }
-}
-
-fn secret(from_stdin: bool) -> Result<String> {
-    if from_stdin {
-        return prompt::stdin_line("VM secret");
-    }
-    if let Some(s) = std::env::var("ARMOR_VM_SECRET").ok().filter(|s| !s.is_empty()) {
-        return Ok(s);
-    }
-    if prompt::interactive() {
-        use secrecy::ExposeSecret;
-        return Ok(prompt::password("Administrator secret for the new VM")?.expose_secret().to_owned());
-    }
-    bail!("no VM secret: use --secret-stdin or set ARMOR_VM_SECRET (there is no terminal to prompt on)")
 }

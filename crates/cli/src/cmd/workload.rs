@@ -91,13 +91,24 @@ pub async fn workload(ctx: &Context, cmd: WorkloadCommand, out: &mut dyn Write) 
                 return Ok(());
             }
             client.workloads().remove(wid).await?;
-            done(ctx, out, json!({"workloadId": wid, "removed": true}), &format!("Workload {wid} removed."))
+            output::result(ctx.format, out, &json!({"workloadId": wid, "removed": true}), || {
+                format!("Workload {wid} removed.")
+            })
         }
     }
 }
 
-fn done(ctx: &Context, out: &mut dyn Write, json: serde_json::Value, text: &str) -> Result<()> {
-    output::result(ctx.format, out, &json, || text.to_owned())
+/// `value` as JSON, or `tiers` as a table.
+fn print_tiers(
+    ctx: &Context,
+    out: &mut dyn Write,
+    value: &impl serde::Serialize,
+    tiers: &[Tier],
+) -> Result<()> {
+    match ctx.format {
+        Format::Json => output::json(out, value),
+        Format::Table => tiers_table(out, tiers),
+    }
 }
 
 fn tiers_table(out: &mut dyn Write, tiers: &[Tier]) -> Result<()> {
@@ -118,17 +129,11 @@ pub async fn tier(ctx: &Context, cmd: TierCommand, out: &mut dyn Write) -> Resul
             let tiers = client.tiers(id("workload", &workload)?).list().await?;
             let tiers: Vec<Tier> =
                 tiers.into_iter().filter(|t| glob::keep(name.as_deref(), Some(&t.name))).collect();
-            match ctx.format {
-                Format::Json => output::json(out, &tiers),
-                Format::Table => tiers_table(out, &tiers),
-            }
+            print_tiers(ctx, out, &tiers, &tiers)
         }
         TierCommand::Show { workload, id: raw } => {
             let t = client.tiers(id("workload", &workload)?).get(id("tier", &raw)?).await?;
-            match ctx.format {
-                Format::Json => output::json(out, &t),
-                Format::Table => tiers_table(out, std::slice::from_ref(&t)),
-            }
+            print_tiers(ctx, out, &t, std::slice::from_ref(&t))
         }
         TierCommand::Add { workload, name, change } => {
             let wid = id("workload", &workload)?;
@@ -185,11 +190,11 @@ pub async fn tier(ctx: &Context, cmd: TierCommand, out: &mut dyn Write) -> Resul
                 return Ok(());
             }
             client.tiers(wid).remove(tid).await?;
-            done(
-                ctx,
+            output::result(
+                ctx.format,
                 out,
-                json!({"workloadId": wid, "tierId": tid, "removed": true}),
-                &format!("Tier {tid} of workload {wid} removed."),
+                &json!({"workloadId": wid, "tierId": tid, "removed": true}),
+                || format!("Tier {tid} of workload {wid} removed."),
             )
         }
     }
