@@ -74,7 +74,7 @@ impl Folding {
 /// fraction and exponent; no white space, no plus sign (as ASP.NET reads them).
 fn parse_number(s: &str) -> Option<Number> {
     let digits = s.strip_prefix('-').unwrap_or(s);
-    if !digits.starts_with(|c: char| c.is_ascii_digit()) {
+    if !digits.starts_with(|c: char| c.is_ascii_digit()) || !s.ends_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
     match serde_json::from_str::<Value>(s) {
