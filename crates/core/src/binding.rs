@@ -237,7 +237,7 @@ fn unexpected(v: &Value) -> de::Unexpected<'_> {
 
 fn visit_seq<'de, V: Visitor<'de>>(items: Vec<Value>, visitor: V) -> Result<V::Value, serde_json::Error> {
     let len = items.len();
-    let mut seq = Items(items.into_iter());
+    let mut seq = Items(items.into_iter(), 0);
     let value = visitor.visit_seq(&mut seq)?;
     if seq.0.as_slice().is_empty() {
         Ok(value)
@@ -246,8 +246,8 @@ fn visit_seq<'de, V: Visitor<'de>>(items: Vec<Value>, visitor: V) -> Result<V::V
     }
 }
 
-/// The elements of an array, each bound with the same rules.
-struct Items(std::vec::IntoIter<Value>);
+/// The elements of an array, each bound with the same rules; an error names the item.
+struct Items(std::vec::IntoIter<Value>, usize);
 
 impl<'de> SeqAccess<'de> for Items {
     type Error = serde_json::Error;
@@ -256,7 +256,11 @@ impl<'de> SeqAccess<'de> for Items {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, Self::Error> {
-        self.0.next().map(|v| seed.deserialize(Folding(v))).transpose()
+        let Some(value) = self.0.next() else { return Ok(None) };
+        let index = self.1;
+        self.1 += 1;
+        let item = seed.deserialize(Folding(value));
+        item.map(Some).map_err(|e| serde_json::Error::custom(format_args!("item {index}: {e}")))
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -264,15 +268,16 @@ impl<'de> SeqAccess<'de> for Items {
     }
 }
 
-/// The entries of an object, each value bound with the same rules.
+/// The entries of an object, each value bound with the same rules; an error names the
+/// field.
 struct Entries {
     iter: serde_json::map::IntoIter,
-    value: Option<Value>,
+    entry: Option<(String, Value)>,
 }
 
 impl Entries {
     fn new(map: Map<String, Value>) -> Self {
-        Entries { iter: map.into_iter(), value: None }
+        Entries { iter: map.into_iter(), entry: None }
     }
 }
 
@@ -282,16 +287,19 @@ impl<'de> MapAccess<'de> for Entries {
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Self::Error> {
         match self.iter.next() {
             Some((key, value)) => {
-                self.value = Some(value);
-                seed.deserialize(key.into_deserializer()).map(Some)
+                let name = seed.deserialize(key.as_str().into_deserializer()).map(Some);
+                self.entry = Some((key, value));
+                name
             }
             None => Ok(None),
         }
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Self::Error> {
-        let value = self.value.take().ok_or_else(|| serde_json::Error::custom("value without a key"))?;
+        let (key, value) =
+            self.entry.take().ok_or_else(|| serde_json::Error::custom("value without a key"))?;
         seed.deserialize(Folding(value))
+            .map_err(|e| serde_json::Error::custom(format_args!("field `{key}`: {e}")))
     }
 
     fn size_hint(&self) -> Option<usize> {

@@ -499,8 +499,9 @@ async fn what_is_still_refused() {
         assert!(description(&resp).contains(mention), "{body}: {resp} should mention {mention}");
     }
     // A number where the contract has a string stays wrong (only numbers come from strings).
-    let (s, resp) = post_raw(&emu, "/auth/authorize", json_ct, br#"{"username":5,"password":"p"}"#).await;
+    let (s, resp) = post_raw(&emu, "/auth/authorize", json_ct, br#"{"Username":5,"password":"p"}"#).await;
     assert_eq!(s, 400, "{resp}");
+    assert!(description(&resp).contains("field `username`: invalid type"), "{resp}");
     emu.stop().await;
 }
 
