@@ -3,7 +3,8 @@
 //! This crate is the single definition of the API that both the client library
 //! (`armor-client`) and the emulator (`armor-emulator`) speak. It does no I/O: it only
 //! holds serde models, validated value types (tokens, ids, API versions), the error
-//! bodies the API returns and the `expires_in` unit rule.
+//! bodies the API returns, the `expires_in` unit rule, and the ASP.NET-style binding of
+//! request bodies that the emulator uses ([`binding`]).
 //!
 //! Secrets ([`token::AccessToken`], passwords) are wrapped so that `Debug` never shows
 //! them; they are exposed only where they go on the wire or into the session file.
@@ -11,6 +12,7 @@
 pub mod accounts;
 pub mod api_version;
 pub mod auth;
+pub mod binding;
 pub mod clock;
 pub mod error_body;
 pub mod identity;

@@ -1,12 +1,12 @@
-//! Error responses and the JSON body extractor that turns bad input into them.
+//! Error responses; bad request bodies become them in [`crate::body`].
 
 use armor_core::ErrorBody;
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::de::DeserializeOwned;
+
+pub use crate::body::JsonBody;
 
 /// An error answered with a JSON body in the contract's `ErrorResponse` shape.
 #[derive(Debug)]
@@ -69,38 +69,6 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (self.status, Json(self.body)).into_response()
     }
-}
-
-/// A JSON request body whose every failure (syntax, missing field, wrong type, wrong
-/// content type, too large) becomes an [`ApiError`] with a 4xx status.
-pub struct JsonBody<T>(pub T);
-
-impl<S, T> FromRequest<S> for JsonBody<T>
-where
-    S: Send + Sync,
-    T: DeserializeOwned,
-{
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(JsonBody(v)),
-            Err(rejection) => Err(reject(rejection)),
-        }
-    }
-}
-
-fn reject(rejection: JsonRejection) -> ApiError {
-    let (status, code) = match &rejection {
-        JsonRejection::MissingJsonContentType(_) => {
-            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
-        }
-        JsonRejection::BytesRejection(_) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
-        }
-        _ => (StatusCode::BAD_REQUEST, "invalid_request"),
-    };
-    ApiError::new(status, code, rejection.body_text())
 }
 
 /// Answers any path the emulator does not serve.

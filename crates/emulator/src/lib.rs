@@ -17,6 +17,7 @@
 //! ```
 
 mod auth;
+mod body;
 mod config;
 mod directory;
 mod error;

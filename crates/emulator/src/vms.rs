@@ -183,8 +183,10 @@ pub async fn order(
         .find(|d| d.location.eq_ignore_ascii_case(&req.location))
         .map(|d| d.location.clone())
         .ok_or_else(|| ApiError::invalid(format!("Unknown location {:?}", req.location)))?;
+    // A new workload or tier: id -1 (the documents) or 0 (the original module, whose unset
+    // id parameter is 0), with a name.
     let app_id = match (req.app_id, &req.app_name) {
-        (-1, Some(n)) => {
+        (-1 | 0, Some(n)) => {
             let id = estate.next_id();
             let app = AppRecord { id, name: name(n)?, location: location.clone(), tiers: Vec::new() };
             estate.account(account).apps.insert(id, app);
@@ -199,7 +201,7 @@ pub async fn order(
     let acct = estate.account(account);
     let app = acct.app_mut(app_id, account)?;
     let tier_id = match (req.tier_id, &req.tier_name) {
-        (-1, Some(n)) => {
+        (-1 | 0, Some(n)) => {
             app.tiers.push(TierRecord { id: new_tier, name: name(n)? });
             new_tier
         }
