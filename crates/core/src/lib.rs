@@ -16,6 +16,7 @@ pub mod error_body;
 pub mod identity;
 pub mod ids;
 pub mod infra;
+pub mod lenient;
 pub mod psk;
 pub mod token;
 
