@@ -167,8 +167,8 @@ impl VmRecord {
             "deployed": self.status != vm_status::PROVISIONING,
             "product": self.product(),
             "tags": [],
-            "createdDate": created(self.id),
-            "notes": null,
+            "dateCreated": created(self.id),
+            "hostName": null,
         })
     }
 
@@ -201,8 +201,8 @@ impl VmRecord {
             "hostType": "Virtual Machine",
             "provider": "4",
             "isDeleted": false,
-            "createdDate": created(self.id),
-            "description": null,
+            "vmDateCreated": created(self.id),
+            "notes": null,
         })
     }
 }
@@ -230,8 +230,10 @@ impl AgentVm {
             "deployed": true,
             "product": null,
             "tags": null,
-            "createdDate": self.last_seen,
-            "lastCheckIn": self.last_seen,
+            "dateCreated": self.last_seen,
+            "lastPing": self.last_seen,
+            "isRegistered": true,
+            "hostName": null,
         })
     }
 
@@ -256,7 +258,7 @@ impl AgentVm {
             "product": null,
             "tags": null,
             "provider": "aws",
-            "lastCheckIn": self.last_seen,
+            "coreLastPing": self.last_seen,
         })
     }
 }
@@ -280,7 +282,6 @@ impl AccountEstate {
             "totalStorage": vms.iter().map(|v| v.storage_mb()).sum::<u32>(),
             "tags": [],
             "notes": null,
-            "createdDate": created(app.id),
         });
         if with_tiers {
             w["tiers"] = app.tiers.iter().map(|t| self.tier(app, t)).collect();
@@ -367,13 +368,13 @@ impl UserRecord {
             "lastName": self.last,
             "email": self.email,
             "phonePrimary": {"countryCode": 1, "countryIsoCode": "US", "number": "8880000000", "phoneExt": null},
-            "phoneMobile": null,
             "timezone": "Central Standard Time",
             "culture": "en-US",
             "permissions": [1, 2],
             "lastLogin": if self.status == "active" { Some(created(self.id)) } else { None },
             "apiKeyCount": u32::from(self.id == 4922),
             "mustChangePassword": false,
+            "lastModified": created(self.id + 7),
         })
     }
 }

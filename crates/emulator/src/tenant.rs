@@ -176,7 +176,6 @@ impl DemoAccount {
             "accountType": self.account_type,
             "isSynced": false,
             "isFreeTrial": false,
-            "partnerName": null,
         })
     }
 }
