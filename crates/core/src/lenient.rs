@@ -118,9 +118,9 @@ pub fn int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
 
 fn int_of(v: &Value) -> Option<i64> {
     match v {
-        Value::Number(n) => n.as_i64().or_else(|| {
-            n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)
-        }),
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
@@ -154,7 +154,9 @@ pub fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D
 pub fn parse_timestamp(s: &str) -> Option<Timestamp> {
     let s = s.trim();
     s.parse::<Timestamp>().ok().or_else(|| {
-        s.parse::<jiff::civil::DateTime>().ok().and_then(|dt| dt.to_zoned(jiff::tz::TimeZone::UTC).ok())
+        s.parse::<jiff::civil::DateTime>()
+            .ok()
+            .and_then(|dt| dt.to_zoned(jiff::tz::TimeZone::UTC).ok())
             .map(|z| z.timestamp())
     })
 }
@@ -186,13 +188,18 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for One<T> {
                 T::deserialize(de::value::MapAccessDeserializer::new(map)).map(One)
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let first: T = seq.next_element()?.ok_or_else(|| de::Error::custom("expected one object, found an empty list"))?;
+                let first: T = seq
+                    .next_element()?
+                    .ok_or_else(|| de::Error::custom("expected one object, found an empty list"))?;
                 let mut more = 0usize;
                 while seq.next_element::<de::IgnoredAny>()?.is_some() {
                     more += 1;
                 }
                 if more > 0 {
-                    return Err(de::Error::custom(format!("expected one object, found a list of {}", more + 1)));
+                    return Err(de::Error::custom(format!(
+                        "expected one object, found a list of {}",
+                        more + 1
+                    )));
                 }
                 Ok(One(first))
             }
@@ -318,8 +325,9 @@ mod tests {
 
     #[test]
     fn loose_values_become_absent_or_values() {
-        let m: M = from_slice(br#"{"Name":"  USD       ","Parent":-1,"At":"2018-05-31T07:29:43.653","Tags":{}}"#)
-            .unwrap();
+        let m: M =
+            from_slice(br#"{"Name":"  USD       ","Parent":-1,"At":"2018-05-31T07:29:43.653","Tags":{}}"#)
+                .unwrap();
         assert_eq!(m.name.as_deref(), Some("USD"));
         assert_eq!(m.parent, Some(-1));
         assert_eq!(m.at.unwrap().to_string(), "2018-05-31T07:29:43.653Z");

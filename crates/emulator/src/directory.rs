@@ -23,10 +23,7 @@ pub async fn locations(
 }
 
 /// `GET /users`.
-pub async fn users(
-    State(state): State<Arc<AppState>>,
-    caller: Caller,
-) -> Result<Json<Vec<Value>>, ApiError> {
+pub async fn users(State(state): State<Arc<AppState>>, caller: Caller) -> Result<Json<Vec<Value>>, ApiError> {
     caller.account()?;
     Ok(Json(state.estate().users.iter().map(|u| u.to_json()).collect()))
 }

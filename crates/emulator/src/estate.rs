@@ -334,7 +334,7 @@ pub fn address(id: u32, name: &str) -> Value {
         "name": name,
         "accountId": id.to_string(),
         "addressLine1": format!("{} Security Way", 100 + id % 100),
-        "addressLine2": if id % 2 == 0 { Some("Suite 500") } else { None },
+        "addressLine2": if id.is_multiple_of(2) { Some("Suite 500") } else { None },
         "city": "Richardson",
         "state": "TX",
         "postalCode": "75080",

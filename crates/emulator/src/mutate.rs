@@ -34,7 +34,8 @@ pub async fn responses(State(state): State<Arc<AppState>>, req: Request, next: N
     };
     let path = req.uri().path().to_owned();
     let resp = next.run(req).await;
-    let json = resp.headers().get(CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let json =
+        resp.headers().get(CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
     if !resp.status().is_success() || !json || path.starts_with("/auth/") || path.starts_with("/_emulator") {
         return resp;
     }

@@ -150,7 +150,8 @@ fn pascal_keys(v: &mut Value, depth: usize) {
                     pascal_keys(&mut val, depth + 1);
                 }
                 let mut c = k.chars();
-                let key = c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default();
+                let key =
+                    c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default();
                 map.insert(key, val);
             }
         }

@@ -73,7 +73,11 @@ pub async fn show_core(
     let acct = estate.accounts.get(&account);
     acct.and_then(|a| {
         let agent = || a.agents.iter().find(|v| v.guid.eq_ignore_ascii_case(&guid)).map(|v| v.to_detail());
-        a.vms.values().find(|v| v.guid.eq_ignore_ascii_case(&guid)).and_then(|v| detail(a, v.id)).or_else(agent)
+        a.vms
+            .values()
+            .find(|v| v.guid.eq_ignore_ascii_case(&guid))
+            .and_then(|v| detail(a, v.id))
+            .or_else(agent)
     })
     .map(|d| Json([d]))
     .ok_or_else(|| ApiError::missing("VM with core instance", &guid, account))

@@ -25,10 +25,7 @@ fn tier_path(raw_app: &str, raw_tier: &str) -> Result<(u32, u32), ApiError> {
 }
 
 /// `GET /apps`.
-pub async fn list(
-    State(state): State<Arc<AppState>>,
-    caller: Caller,
-) -> Result<Json<Vec<Value>>, ApiError> {
+pub async fn list(State(state): State<Arc<AppState>>, caller: Caller) -> Result<Json<Vec<Value>>, ApiError> {
     let account = caller.account()?;
     let estate = state.estate();
     let list = estate.accounts.get(&account).map(|a| a.apps.values().map(|w| a.workload(w, false)).collect());

@@ -295,7 +295,10 @@ async fn every_resource_matches_the_v1_shapes() {
         } else {
             // Agent-only (Armor Anywhere on AWS): vmId 0, no name, no product.
             conforms("agent vm", v, VM_LIST, &["vmId", "coreInstanceId", "provider"]);
-            assert_eq!((v["vmId"].as_i64(), &v["name"], &v["provider"]), (Some(0), &Value::Null, &json!("aws")));
+            assert_eq!(
+                (v["vmId"].as_i64(), &v["name"], &v["provider"]),
+                (Some(0), &Value::Null, &json!("aws"))
+            );
             let (s, d) = env.get(&format!("/vms/core/{}", v["coreInstanceId"].as_str().unwrap())).await;
             assert_eq!(s, StatusCode::OK);
             conforms("agent vm detail", &d[0], VM_DETAIL, &["id", "coreInstanceId"]);

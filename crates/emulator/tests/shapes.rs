@@ -90,8 +90,9 @@ fn a_required_field_that_is_missing_names_its_path() {
     let e = lenient::from_slice::<Vec<Account>>(br#"[{"id":1000},{"name":"x"}]"#).unwrap_err();
     assert_eq!(e.json_path, "[1]");
     assert!(e.source.to_string().contains("missing field `id`"), "{e:?}");
-    let e = lenient::from_slice::<armor_core::auth::TokenResponse>(br#"{"access_token":null,"expires_in":15}"#)
-        .unwrap_err();
+    let e =
+        lenient::from_slice::<armor_core::auth::TokenResponse>(br#"{"access_token":null,"expires_in":15}"#)
+            .unwrap_err();
     assert_eq!(e.json_path, "access_token");
     let e = lenient::from_slice::<armor_core::auth::TokenResponse>(
         br#"{"access_token":"2261bac252204c2ea93ed32ea1ffd3ab","expires_in":"soon"}"#,

@@ -10,9 +10,9 @@ use armor_client::core::infra::Datacenter;
 
 use crate::args::Format;
 use crate::args_res::{DatacenterCommand, UserCommand};
+use crate::cmd::session::rfc3339;
 use crate::context::Context;
 use crate::glob;
-use crate::cmd::session::rfc3339;
 use crate::output::{self, full_name, labelled, or_dash};
 
 pub async fn user(ctx: &Context, cmd: UserCommand, out: &mut dyn Write) -> Result<()> {
@@ -78,7 +78,11 @@ pub async fn datacenter(ctx: &Context, cmd: DatacenterCommand, out: &mut dyn Wri
         .into_iter()
         .filter(|d| id.is_none_or(|i| d.id == Some(i64::from(i))))
         .filter(|d| glob::keep(name.as_deref(), d.name.as_deref()))
-        .filter(|d| location.as_deref().is_none_or(|l| d.location.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(l))))
+        .filter(|d| {
+            location
+                .as_deref()
+                .is_none_or(|l| d.location.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(l)))
+        })
         .collect();
     if ctx.format == Format::Json {
         return output::json(out, &list);
@@ -115,7 +119,10 @@ pub async fn account_show(ctx: &Context, raw: &str, out: &mut dyn Write) -> Resu
             ("Type", or_dash(a.account_type.as_deref())),
             ("Currency", or_dash(a.currency.as_deref())),
             ("Parent", or_dash(a.parent)),
-            ("Products", or_dash(a.products.as_ref().map(|p| p.names().join(", ")).filter(|p| !p.is_empty()))),
+            (
+                "Products",
+                or_dash(a.products.as_ref().map(|p| p.names().join(", ")).filter(|p| !p.is_empty())),
+            ),
         ],
     )
 }

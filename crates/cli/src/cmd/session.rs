@@ -221,7 +221,5 @@ pub fn rfc3339(t: Timestamp) -> String {
 
 /// `1000 (Demo Corp)`, or `-`.
 pub fn account_label(s: &Session) -> String {
-    match (s.account_id, s.account()) {
-        (id, a) => labelled(id, a.and_then(|a| a.name.as_deref())),
-    }
+    labelled(s.account_id, s.account().and_then(|a| a.name.as_deref()))
 }

@@ -97,7 +97,12 @@ fn print_detail(ctx: &Context, d: &VmDetail, out: &mut dyn Write) -> Result<()> 
     if ctx.format == Format::Json {
         return output::json(out, d);
     }
-    let disks = d.disks.iter().map(|k| or_dash(k.capacity.map(|c| format!("{} GB", c / 1024)))).collect::<Vec<_>>().join(", ");
+    let disks = d
+        .disks
+        .iter()
+        .map(|k| or_dash(k.capacity.map(|c| format!("{} GB", c / 1024))))
+        .collect::<Vec<_>>()
+        .join(", ");
     output::fields(
         out,
         &[
@@ -164,7 +169,11 @@ async fn wait_for(client: &Client, id: u32, status: i64, timeout: Duration) -> R
         .vms()
         .wait_for_status(id, status, options, |vm| {
             if let Some(pb) = &spinner {
-                pb.set_message(format!("VM {id} ({}): {}", or_dash(vm.name.as_deref()), vm_status::name(vm.status)));
+                pb.set_message(format!(
+                    "VM {id} ({}): {}",
+                    or_dash(vm.name.as_deref()),
+                    vm_status::name(vm.status)
+                ));
             }
         })
         .await;
@@ -186,7 +195,9 @@ async fn rename(ctx: &Context, raw: &str, new_name: &str, change: Change, out: &
         return Ok(());
     }
     let vm = client.vms().rename(id, new_name).await?;
-    output::result(ctx.format, out, &vm, || format!("VM {id} is now named {:?}.", vm.name.as_deref().unwrap_or(new_name)))
+    output::result(ctx.format, out, &vm, || {
+        format!("VM {id} is now named {:?}.", vm.name.as_deref().unwrap_or(new_name))
+    })
 }
 
 async fn remove(

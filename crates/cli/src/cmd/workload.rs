@@ -172,8 +172,14 @@ pub async fn tier(ctx: &Context, cmd: TierCommand, out: &mut dyn Write) -> Resul
                 return Ok(());
             }
             let w = client.tiers(wid).add(&name).await?;
-            let added =
-                w.tiers.as_deref().unwrap_or_default().iter().rev().find(|t| t.name.as_deref() == Some(&name)).and_then(|t| t.id);
+            let added = w
+                .tiers
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .rev()
+                .find(|t| t.name.as_deref() == Some(&name))
+                .and_then(|t| t.id);
             output::result(ctx.format, out, &w, || {
                 format!("Tier {} ({name:?}) added to workload {wid}.", or_dash(added))
             })

@@ -52,14 +52,20 @@ fn every_read_command_shows_what_the_loose_demo_tenant_has() {
     let row = table.lines().find(|l| l.contains("Amazon Linux 2")).unwrap();
     assert!(row.starts_with("0 ") && row.contains(" - "), "{row}");
     let show = armor.run(&["vm", "show", "3f6c1a2e-8b4d-4e0f-9a71-5c2d8e9b0a14"]).success().stdout;
-    assert!(show.contains("Name:") && show.lines().any(|l| l.starts_with("Workload:") && l.ends_with(" -")), "{show}");
+    assert!(
+        show.contains("Name:") && show.lines().any(|l| l.starts_with("Workload:") && l.ends_with(" -")),
+        "{show}"
+    );
     // Zone-less .NET times are read as UTC.
     let user = armor.run(&["user", "show", "4923", "-o", "json"]).success().json();
     assert!(user["lastLogin"].as_str().unwrap().ends_with('Z'), "{user}");
     assert!(user["mustChangePassword"].is_boolean(), "unknown fields are kept");
     // workload show lists the embedded tiers and VMs.
     let w = armor.run(&["workload", "show", "1"]).success().stdout;
-    assert!(w.contains("TIER") && w.contains("Database") && w.contains("web-01") && w.contains("db-02"), "{w}");
+    assert!(
+        w.contains("TIER") && w.contains("Database") && w.contains("web-01") && w.contains("db-02"),
+        "{w}"
+    );
     every_read_command(&armor);
 }
 
@@ -92,4 +98,35 @@ fn a_missing_access_token_is_a_one_line_error_naming_it() {
     let run = run.failure(&["/auth/token", "missing field `access_token`"]);
     assert_eq!(run.stderr.trim().lines().count(), 1, "{run:?}");
     assert!(armor.session_bytes().is_none());
+}
+
+#[test]
+fn every_read_command_works_against_armor_emulator_mutate_responses() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    /// Kills the emulator when dropped, also when the test fails.
+    struct Child(std::process::Child);
+    impl Drop for Child {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let armor = Armor::new();
+    let mut child = Child(
+        armor
+            .command(&["emulator", "--mutate-responses", "9", "--pascal-case-me"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let url = BufReader::new(child.0.stdout.take().unwrap()).lines().next().unwrap().unwrap();
+    armor.run_stdin(
+        &["login", "--server", &url, "--username", USER, "--password-stdin"],
+        &format!("{PASS}\n"),
+    );
+    armor.run(&["status"]).success();
+    every_read_command(&armor);
 }

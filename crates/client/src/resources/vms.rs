@@ -3,8 +3,8 @@
 use std::time::{Duration, Instant};
 
 use armor_core::CoreInstanceId;
-use armor_core::lenient::One;
 use armor_core::infra::{DeleteVmRequest, NameRequest, Order, PowerAction, Vm, VmDetail, VmOrderRequest};
+use armor_core::lenient::One;
 use reqwest::Method;
 
 use super::NO_BODY;
