@@ -1,11 +1,13 @@
 //! The shape-mutation property: take a valid emulator response of every read endpoint,
-//! replace one non-required field, at any depth, with `null`, `""`, `-1`, `0`, `[]`,
+//! replace any non-required field, at any depth, with `null`, `""`, `-1`, `0`, `[]`,
 //! `{}`, a number as a string, or remove it. The client's models must still decode it,
-//! and print it back as JSON.
+//! and print it back as JSON. Every field of every sample is tried with every
+//! replacement, then random combinations of several.
 
 mod common;
 
 use armor_core::accounts::{AccountAddress, AccountUser};
+use armor_core::auth::TokenResponse;
 use armor_core::infra::{Datacenter, Tier, Vm, VmDetail, Workload};
 use armor_core::lenient::{self, One};
 use armor_core::{Account, Me};
@@ -29,6 +31,16 @@ async fn samples() -> Vec<(&'static str, Value, Check)> {
     let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
     let http = reqwest::Client::new();
     let token = common::demo_token(&http, emu.url()).await;
+    let reissue: Value = http
+        .post(format!("{}/auth/token/reissue", emu.url()))
+        .json(&serde_json::json!({"token": token}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = reissue["access_token"].as_str().unwrap().to_owned();
     let get = async |path: &str| -> Value {
         let r = http
             .get(format!("{}{path}", emu.url()))
@@ -42,6 +54,7 @@ async fn samples() -> Vec<(&'static str, Value, Check)> {
     };
     let agent = "3f6c1a2e-8b4d-4e0f-9a71-5c2d8e9b0a14";
     let out: Vec<(&'static str, Value, Check)> = vec![
+        ("/auth/token/reissue", reissue.clone(), check::<TokenResponse>),
         ("/me", get("/me").await, check::<Me>),
         ("/accounts", get("/accounts").await, check::<Vec<Account>>),
         ("/accounts/1000", get("/accounts/1000").await, check::<One<AccountAddress>>),
@@ -61,7 +74,7 @@ async fn samples() -> Vec<(&'static str, Value, Check)> {
 }
 
 #[tokio::test]
-async fn any_one_loose_field_decodes_and_prints() {
+async fn any_loose_field_decodes_and_prints() {
     let samples = samples().await;
     let mut covered = 0usize;
     for (path, sample, check) in samples {
@@ -69,15 +82,28 @@ async fn any_one_loose_field_decodes_and_prints() {
         let targets: Vec<Vec<Step>> = fields(&sample, path);
         assert!(!targets.is_empty(), "{path}");
         covered += targets.len();
-        // Every field with every replacement: exhaustive where small, sampled where large.
-        let cases = (targets.len() * KINDS).min(4096) as u32;
-        let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
-        runner
-            .run(&(0..targets.len(), 0..KINDS), |(i, kind)| {
+        // Every field, at any depth, with every replacement, one at a time.
+        for target in &targets {
+            for kind in 0..KINDS {
                 let mut v = sample.clone();
-                mutate_at(&mut v, &targets[i], kind);
+                mutate_at(&mut v, target, kind);
+                if let Err(e) = check(v) {
+                    panic!("{path}: field {target:?} replaced by kind {kind}: {e}");
+                }
+            }
+        }
+        // And several at once, as a property.
+        let mut runner =
+            TestRunner::new(Config { cases: 64, failure_persistence: None, ..Config::default() });
+        let one = (0..targets.len(), 0..KINDS);
+        runner
+            .run(&proptest::collection::vec(one, 2..6), |changes| {
+                let mut v = sample.clone();
+                for (i, kind) in &changes {
+                    mutate_at(&mut v, &targets[*i], *kind);
+                }
                 let r = check(v);
-                prop_assert!(r.is_ok(), "{path}: field {:?} replaced by kind {kind}: {:?}", targets[i], r);
+                prop_assert!(r.is_ok(), "{path}: {changes:?}: {r:?}");
                 Ok(())
             })
             .unwrap();
@@ -90,13 +116,30 @@ fn a_required_field_that_is_missing_names_its_path() {
     let e = lenient::from_slice::<Vec<Account>>(br#"[{"id":1000},{"name":"x"}]"#).unwrap_err();
     assert_eq!(e.json_path, "[1]");
     assert!(e.source.to_string().contains("missing field `id`"), "{e:?}");
-    let e =
-        lenient::from_slice::<armor_core::auth::TokenResponse>(br#"{"access_token":null,"expires_in":15}"#)
-            .unwrap_err();
+    let e = lenient::from_slice::<TokenResponse>(br#"{"access_token":null,"expires_in":15}"#).unwrap_err();
     assert_eq!(e.json_path, "access_token");
-    let e = lenient::from_slice::<armor_core::auth::TokenResponse>(
+    let e = lenient::from_slice::<TokenResponse>(
         br#"{"access_token":"2261bac252204c2ea93ed32ea1ffd3ab","expires_in":"soon"}"#,
     )
     .unwrap_err();
     assert_eq!(e.json_path, "expires_in");
+}
+
+#[test]
+fn the_mutations_break_a_model_that_is_not_tolerant() {
+    #[derive(serde::Deserialize, Serialize)]
+    struct Strict {
+        #[allow(dead_code)]
+        name: String,
+    }
+    let sample = serde_json::json!({"name": "web-01"});
+    let targets = fields(&sample, "/x");
+    let failures = (0..KINDS)
+        .filter(|kind| {
+            let mut v = sample.clone();
+            mutate_at(&mut v, &targets[0], *kind);
+            check::<Strict>(v).is_err()
+        })
+        .count();
+    assert_eq!(failures, KINDS - 2, "every replacement but the two strings breaks a strict String field");
 }

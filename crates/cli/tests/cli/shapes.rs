@@ -130,3 +130,15 @@ fn every_read_command_works_against_armor_emulator_mutate_responses() {
     armor.run(&["status"]).success();
     every_read_command(&armor);
 }
+
+#[test]
+fn waiting_on_a_vm_without_a_status_is_a_one_line_error_naming_it() {
+    let emu = Emu::start();
+    let armor = Armor::new();
+    armor.login(&emu, &[]);
+    // A server that answers every request with a VM that has no numeric status.
+    let url = canned_server(200, "application/json", r#"{"id":2001,"name":"web-01","status":"on"}"#);
+    repoint_session(&armor, &url);
+    let run = armor.run(&["vm", "start", "2001", "--wait", "--server", &url]);
+    run.failure(&["GET /vms/2001", "`status`", "no VM status"]);
+}
