@@ -5,6 +5,9 @@
 //! holds serde models, validated value types (tokens, ids, API versions), the error
 //! bodies the API returns and the `expires_in` unit rule.
 //!
+//! Response models are read tolerantly ([`lenient`]): only what a command needs is
+//! required; any other field may be `null`, missing or of another JSON type.
+//!
 //! Secrets ([`token::AccessToken`], passwords) are wrapped so that `Debug` never shows
 //! them; they are exposed only where they go on the wire or into the session file.
 

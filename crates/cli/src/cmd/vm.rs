@@ -108,7 +108,10 @@ fn print_detail(ctx: &Context, d: &VmDetail, out: &mut dyn Write) -> Result<()> 
         &[
             ("Id", or_dash(d.id)),
             ("Name", or_dash(d.name.as_deref())),
-            ("Status", labelled(d.status, Some(vm_status::name(d.status)).filter(|_| d.status.is_some()))),
+            (
+                "Status",
+                d.status.map_or_else(|| "-".into(), |s| format!("{} ({s})", vm_status::name(d.status))),
+            ),
             ("Core instance", or_dash(d.core_instance_id.as_deref())),
             ("Workload", labelled(d.app_id, d.app_name.as_deref())),
             ("Location", or_dash(d.location.as_deref())),
