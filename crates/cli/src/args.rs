@@ -214,6 +214,12 @@ pub struct EmulatorArgs {
     /// How long power actions and new VMs take to reach their state, in milliseconds
     #[arg(long, default_value_t = 2000, value_name = "MS")]
     pub power_delay_ms: u64,
+    /// Serve GET /me with PascalCase names (User as a one-element list), as recorded from the original module
+    #[arg(long)]
+    pub pascal_case_me: bool,
+    /// Change a few fields of every JSON response (null, "", -1, 0, [], {}, a string for a number, removed), reproducibly from SEED
+    #[arg(long, value_name = "SEED")]
+    pub mutate_responses: Option<u64>,
     /// Keep tokens valid after they are reissued (by default reissue invalidates the old token)
     #[arg(long)]
     pub keep_old_tokens: bool,

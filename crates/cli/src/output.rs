@@ -65,9 +65,25 @@ pub fn human_duration(secs: i64) -> String {
     }
 }
 
-/// An optional value, or `-`.
+/// An optional value, or `-`: how every table and field block shows an absent value.
 pub fn or_dash(v: Option<impl ToString>) -> String {
     v.map_or_else(|| "-".to_owned(), |v| v.to_string())
+}
+
+/// `ID (name)`, `ID`, `(name)`, or `-`.
+pub fn labelled(id: Option<impl ToString>, name: Option<&str>) -> String {
+    match (id.map(|i| i.to_string()), name) {
+        (Some(id), Some(n)) => format!("{id} ({n})"),
+        (Some(id), None) => id,
+        (None, Some(n)) => format!("({n})"),
+        (None, None) => "-".into(),
+    }
+}
+
+/// First and last name joined, or `-`.
+pub fn full_name(first: Option<&str>, last: Option<&str>) -> String {
+    let name = [first, last].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    if name.is_empty() { "-".into() } else { name }
 }
 
 #[cfg(test)]

@@ -245,13 +245,12 @@ pub(crate) fn check_status(method: &str, path: &str, raw: &RawResponse) -> Resul
     })))
 }
 
-/// Decodes `body` as `T`, naming the JSON path that failed.
+/// Decodes `body` as `T` with the tolerant reader, naming the JSON path that failed.
 pub(crate) fn decode<T: DeserializeOwned>(method: &str, path: &str, body: &[u8]) -> Result<T> {
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| Error::Decode {
+    armor_core::lenient::from_slice(body).map_err(|e| Error::Decode {
         method: method.to_owned(),
         path: path.to_owned(),
-        json_path: e.path().to_string(),
-        source: e.into_inner(),
+        json_path: e.json_path,
+        source: e.source,
     })
 }

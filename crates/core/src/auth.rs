@@ -32,17 +32,17 @@ pub struct AuthorizeResponse {
     #[serde(serialize_with = "expose")]
     pub code: SecretString,
     /// Always `true` on success.
-    #[serde(default)]
-    pub success: bool,
+    #[serde(default, deserialize_with = "crate::lenient::flag")]
+    pub success: Option<bool>,
     /// Always `null` for API clients.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub redirect_uri: Option<String>,
 }
 
 impl AuthorizeResponse {
     /// A successful response carrying `code`.
     pub fn new(code: SecretString) -> Self {
-        AuthorizeResponse { code, success: true, redirect_uri: None }
+        AuthorizeResponse { code, success: Some(true), redirect_uri: None }
     }
 }
 
@@ -69,8 +69,8 @@ pub struct ReissueRequest {
 
 /// Response of `POST /auth/token` and `POST /auth/token/reissue`.
 ///
-/// `access_token` is not validated while parsing, so that the client can tell a
-/// malformed token apart from a malformed body.
+/// `access_token` and `expires_in` are required; `access_token` is not validated while
+/// parsing, so that the client can tell a malformed token apart from a malformed body.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TokenResponse {
@@ -78,12 +78,14 @@ pub struct TokenResponse {
     #[serde(serialize_with = "expose")]
     pub access_token: SecretString,
     /// The ID token (identity claims), when the server sends one.
-    #[serde(default, serialize_with = "expose_opt")]
+    #[serde(default, serialize_with = "expose_opt", deserialize_with = "crate::lenient::opt")]
     pub id_token: Option<SecretString>,
-    /// Token lifetime; minutes or seconds, see [`crate::ExpiresInUnit`].
+    /// Token lifetime; minutes or seconds, see [`crate::ExpiresInUnit`]. Required (a
+    /// number, or a numeric string).
+    #[serde(deserialize_with = "crate::lenient::required_u64")]
     pub expires_in: u64,
     /// `Bearer` (v1) or `FH-AUTH` (contract).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub token_type: Option<String>,
 }
 

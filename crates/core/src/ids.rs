@@ -6,9 +6,27 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// An Armor account id (1-65535 in the original module; the API uses `int32`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+///
+/// Decodes from a JSON number or a numeric string; anything else is an error, since an
+/// account id is what a command acts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct AccountId(pub u32);
+
+impl<'de> Deserialize<'de> for AccountId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        let n = match &v {
+            serde_json::Value::Number(n) => n.as_u64(),
+            serde_json::Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        };
+        match n.and_then(|n| u32::try_from(n).ok()) {
+            Some(n) => Ok(AccountId(n)),
+            None => Err(serde::de::Error::custom(format!("invalid account id {v}: expected a whole number"))),
+        }
+    }
+}
 
 impl AccountId {
     /// The numeric value.

@@ -1,29 +1,36 @@
 //! Infrastructure models (v1 "Armor Services API"): VMs, workloads (apps), tiers,
 //! datacenters (locations), VM orders. Field names follow the v1 documents; unknown
 //! fields are kept in `extra`, so printing a model as JSON loses nothing the server sent.
+//!
+//! Response models have no required field: every id, name and number is optional and
+//! read tolerantly ([`crate::lenient`]); a command that must act on one checks it then.
 
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+use crate::lenient;
 
 /// VM status codes as the API reports them in `status`.
 pub mod vm_status {
     /// Running.
-    pub const POWERED_ON: i32 = 4;
+    pub const POWERED_ON: i64 = 4;
     /// Stopped.
-    pub const POWERED_OFF: i32 = 8;
+    pub const POWERED_OFF: i64 = 8;
     /// A power action is in progress.
-    pub const TRANSITIONING: i32 = 3;
+    pub const TRANSITIONING: i64 = 3;
     /// Being built from an order.
-    pub const PROVISIONING: i32 = 100;
+    pub const PROVISIONING: i64 = 100;
 
-    /// A human name for a status code.
-    pub fn name(code: i32) -> &'static str {
+    /// A human name for a status code; `-` when there is none.
+    pub fn name(code: Option<i64>) -> &'static str {
         match code {
-            POWERED_ON => "powered on",
-            POWERED_OFF => "powered off",
-            TRANSITIONING => "transitioning",
-            PROVISIONING => "provisioning",
-            _ => "unknown",
+            Some(POWERED_ON) => "powered on",
+            Some(POWERED_OFF) => "powered off",
+            Some(TRANSITIONING) => "transitioning",
+            Some(PROVISIONING) => "provisioning",
+            Some(_) => "unknown",
+            None => "-",
         }
     }
 }
@@ -74,7 +81,7 @@ impl PowerAction {
     }
 
     /// The status the VM ends in.
-    pub fn target_status(self) -> i32 {
+    pub fn target_status(self) -> i64 {
         match self {
             PowerAction::On | PowerAction::Reboot | PowerAction::Reset => vm_status::POWERED_ON,
             PowerAction::Shutdown | PowerAction::Off | PowerAction::ForceOff => vm_status::POWERED_OFF,
@@ -88,65 +95,67 @@ impl PowerAction {
 #[non_exhaustive]
 pub struct Product {
     /// SKU, e.g. `A1-101`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub sku: Option<String>,
     /// Size, e.g. `A1`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub size: Option<String>,
     /// Whether the product has expired.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::flag")]
     pub is_expired: Option<bool>,
     /// Fields not modelled here.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// A VM as listed by `GET /vms` (AccountVmDto).
+/// A VM as listed by `GET /vms` (AccountVmDto). Agent-only VMs (Armor Anywhere) come
+/// with `vmId` 0 and no name.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Vm {
-    /// The VM id.
-    pub vm_id: u32,
+    /// The VM id (`0` for agent-only VMs).
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub vm_id: Option<i64>,
     /// The Armor agent's core instance GUID.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub core_instance_id: Option<String>,
     /// Display name.
-    #[serde(default)]
-    pub name: String,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub name: Option<String>,
     /// Status code, see [`vm_status`].
-    #[serde(default)]
-    pub status: i32,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub status: Option<i64>,
     /// Owning account.
-    #[serde(default)]
-    pub account_id: Option<u32>,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub account_id: Option<i64>,
     /// Workload id.
-    #[serde(default, rename = "workLoadId")]
-    pub workload_id: Option<u32>,
+    #[serde(default, rename = "workLoadId", alias = "workloadId", deserialize_with = "lenient::int")]
+    pub workload_id: Option<i64>,
     /// Workload name.
-    #[serde(default, rename = "workLoadName")]
+    #[serde(default, rename = "workLoadName", alias = "workloadName", deserialize_with = "lenient::text")]
     pub workload_name: Option<String>,
     /// Datacenter code, e.g. `DFW01`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub location: Option<String>,
     /// Zone.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub zone: Option<String>,
     /// Operating system.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub operating_system: Option<String>,
     /// Private IP address.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub ip_address: Option<String>,
     /// vCPUs.
-    #[serde(default)]
-    pub cpu: Option<u32>,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub cpu: Option<i64>,
     /// Memory, MB.
-    #[serde(default)]
-    pub memory: Option<u32>,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub memory: Option<i64>,
     /// Storage, MB.
-    #[serde(default)]
-    pub storage: Option<u32>,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub storage: Option<i64>,
     /// Fields not modelled here.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -158,15 +167,16 @@ pub struct Vm {
 #[non_exhaustive]
 pub struct Disk {
     /// Disk id.
-    pub id: u32,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub id: Option<i64>,
     /// Capacity, MB.
-    #[serde(default)]
-    pub capacity: u32,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub capacity: Option<i64>,
     /// Name.
-    #[serde(default)]
-    pub name: String,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub name: Option<String>,
     /// Type, e.g. `SSD`.
-    #[serde(default, rename = "type")]
+    #[serde(default, rename = "type", deserialize_with = "lenient::text")]
     pub kind: Option<String>,
     /// Fields not modelled here.
     #[serde(flatten)]
@@ -178,55 +188,56 @@ pub struct Disk {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VmDetail {
-    /// The VM id.
-    pub id: u32,
+    /// The VM id (`0` for agent-only VMs).
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub id: Option<i64>,
     /// The Armor agent's core instance GUID.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub core_instance_id: Option<String>,
     /// Display name.
-    #[serde(default)]
-    pub name: String,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub name: Option<String>,
     /// Status code, see [`vm_status`].
-    #[serde(default)]
-    pub status: i32,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub status: Option<i64>,
     /// Workload id.
-    #[serde(default)]
-    pub app_id: Option<u32>,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub app_id: Option<i64>,
     /// Workload name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub app_name: Option<String>,
     /// Datacenter code.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub location: Option<String>,
     /// Zone.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub zone: Option<String>,
     /// Operating system.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub os: Option<String>,
     /// Private IP address.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub ip_address: Option<String>,
     /// vCPUs.
-    #[serde(default)]
-    pub cpu: Option<u32>,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub cpu: Option<i64>,
     /// Memory, MB.
-    #[serde(default)]
-    pub memory: Option<u32>,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub memory: Option<i64>,
     /// Storage, MB.
-    #[serde(default)]
-    pub storage: Option<u32>,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub storage: Option<i64>,
     /// Whether it is deployed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::flag")]
     pub deployed: Option<bool>,
     /// Disks.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::many")]
     pub disks: Vec<Disk>,
     /// Product.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt")]
     pub product: Option<Product>,
     /// Tags.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::items")]
     pub tags: Vec<String>,
     /// Fields not modelled here.
     #[serde(flatten)]
@@ -239,12 +250,13 @@ pub struct VmDetail {
 #[non_exhaustive]
 pub struct Tier {
     /// Tier id.
-    pub id: u32,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub id: Option<i64>,
     /// Name.
-    #[serde(default)]
-    pub name: String,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub name: Option<String>,
     /// Its VMs.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::many")]
     pub vms: Vec<VmDetail>,
     /// Fields not modelled here.
     #[serde(flatten)]
@@ -257,42 +269,43 @@ pub struct Tier {
 #[non_exhaustive]
 pub struct Workload {
     /// Workload id.
-    pub id: u32,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub id: Option<i64>,
     /// Name.
-    #[serde(default)]
-    pub name: String,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub name: Option<String>,
     /// Datacenter code.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub location: Option<String>,
     /// Zone.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub zone: Option<String>,
     /// Status code.
-    #[serde(default)]
-    pub status: i32,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub status: Option<i64>,
     /// Whether it is deployed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::flag")]
     pub deployed: Option<bool>,
     /// Number of tiers.
-    #[serde(default)]
-    pub tier_count: u32,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub tier_count: Option<i64>,
     /// Number of VMs.
-    #[serde(default)]
-    pub vm_count: u32,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub vm_count: Option<i64>,
     /// vCPUs of all VMs.
-    #[serde(default)]
-    pub total_cpu: u32,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub total_cpu: Option<i64>,
     /// Memory of all VMs, MB.
-    #[serde(default)]
-    pub total_memory: u32,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub total_memory: Option<i64>,
     /// Storage of all VMs, MB.
-    #[serde(default)]
-    pub total_storage: u32,
-    /// Tiers, in detail responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub total_storage: Option<i64>,
+    /// Tiers, with their VMs (detail responses).
+    #[serde(default, deserialize_with = "lenient::opt", skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<Tier>>,
     /// Tags.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::items")]
     pub tags: Vec<String>,
     /// Fields not modelled here.
     #[serde(flatten)]
@@ -305,18 +318,19 @@ pub struct Workload {
 #[non_exhaustive]
 pub struct Datacenter {
     /// Datacenter id.
-    pub id: u32,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub id: Option<i64>,
     /// Code, e.g. `DFW01`.
-    #[serde(default)]
-    pub location: String,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub location: Option<String>,
     /// Name, e.g. `US Central`.
-    #[serde(default)]
-    pub name: String,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub name: Option<String>,
     /// Zones.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::items")]
     pub zones: Vec<String>,
     /// Display name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub display_name: Option<String>,
     /// Fields not modelled here.
     #[serde(flatten)]
@@ -461,18 +475,19 @@ impl std::fmt::Debug for VmOrderRequest {
 #[non_exhaustive]
 pub struct Order {
     /// Order id.
-    pub id: u32,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub id: Option<i64>,
     /// Account.
-    #[serde(default)]
-    pub account_id: u32,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub account_id: Option<i64>,
     /// `submitted`, `completed`, ...
-    #[serde(default)]
-    pub status: String,
-    /// When it was placed.
-    #[serde(default)]
-    pub date_created: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub status: Option<String>,
+    /// When it was placed (a zone-less time is UTC).
+    #[serde(default, deserialize_with = "lenient::timestamp")]
+    pub date_created: Option<Timestamp>,
     /// The ordered VMs, as the API echoes them (secrets nulled).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::many")]
     pub vms: Vec<Value>,
     /// Fields not modelled here.
     #[serde(flatten)]
@@ -486,7 +501,7 @@ mod tests {
     #[test]
     fn reads_the_v1_examples() {
         let vms: Vec<Vm> = serde_json::from_str(r#"[{"coreInstanceId":"06daafab-bffb-4f81-8cbf-532faad97037","provider":"Complete","status":0,"isCore":true,"accountId":98345,"vmId":21309821,"workLoadId":1232,"workLoadName":"General Dynamics Web","location":"DFW01","operatingSystem":"CentOS 6.7","ipAddress":"100.64.0.120","zone":"DFW01-CD01","name":"Website Public","cpu":1,"memory":2048,"storage":81920,"product":{"sku":"A1-101","size":"A1","isExpired":false}}]"#).unwrap();
-        assert_eq!(vms[0].vm_id, 21309821);
+        assert_eq!(vms[0].vm_id, Some(21309821));
         assert_eq!(vms[0].workload_name.as_deref(), Some("General Dynamics Web"));
         assert_eq!(vms[0].extra["provider"], "Complete");
         let out = serde_json::to_value(&vms[0]).unwrap();

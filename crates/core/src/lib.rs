@@ -6,6 +6,9 @@
 //! bodies the API returns, the `expires_in` unit rule, and the ASP.NET-style binding of
 //! request bodies that the emulator uses ([`binding`]).
 //!
+//! Response models are read tolerantly ([`lenient`]): only what a command needs is
+//! required; any other field may be `null`, missing or of another JSON type.
+//!
 //! Secrets ([`token::AccessToken`], passwords) are wrapped so that `Debug` never shows
 //! them; they are exposed only where they go on the wire or into the session file.
 
@@ -18,6 +21,7 @@ pub mod error_body;
 pub mod identity;
 pub mod ids;
 pub mod infra;
+pub mod lenient;
 pub mod psk;
 pub mod token;
 

@@ -41,6 +41,12 @@ pub struct EmulatorConfig {
     pub max_failed_logins: u32,
     /// How long a power action or a new VM takes to reach its state. Default 2 s.
     pub power_delay: Duration,
+    /// Serve `GET /me` with PascalCase names, `User` as a one-element list and `Links`
+    /// an empty string, as recorded from the original module. Default: the contract's
+    /// camelCase.
+    pub pascal_case_me: bool,
+    /// Mutate every JSON success response with this seed (see [`crate::mutate`]).
+    pub mutate_responses: Option<u64>,
     /// Where time comes from.
     pub clock: Arc<dyn Clock>,
 }
@@ -113,6 +119,8 @@ impl Default for EmulatorConfig {
             keep_old_tokens: false,
             max_failed_logins: 5,
             power_delay: Duration::from_secs(2),
+            pascal_case_me: false,
+            mutate_responses: None,
             clock: Arc::new(SystemClock),
         }
     }

@@ -3,10 +3,9 @@
 
 use std::sync::Arc;
 
-use armor_core::accounts::{AccountAddress, AccountUser};
-use armor_core::infra::Datacenter;
 use axum::Json;
 use axum::extract::{Path, State};
+use serde_json::Value;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -18,18 +17,15 @@ use crate::vms::id;
 pub async fn locations(
     State(state): State<Arc<AppState>>,
     caller: Caller,
-) -> Result<Json<Vec<Datacenter>>, ApiError> {
+) -> Result<Json<Vec<Value>>, ApiError> {
     caller.account()?;
-    Ok(Json(state.estate().datacenters.clone()))
+    Ok(Json(state.estate().datacenters.iter().map(|d| d.to_json()).collect()))
 }
 
 /// `GET /users`.
-pub async fn users(
-    State(state): State<Arc<AppState>>,
-    caller: Caller,
-) -> Result<Json<Vec<AccountUser>>, ApiError> {
+pub async fn users(State(state): State<Arc<AppState>>, caller: Caller) -> Result<Json<Vec<Value>>, ApiError> {
     caller.account()?;
-    Ok(Json(state.estate().users.clone()))
+    Ok(Json(state.estate().users.iter().map(|u| u.to_json()).collect()))
 }
 
 /// `GET /users/{id}`.
@@ -37,7 +33,7 @@ pub async fn user(
     State(state): State<Arc<AppState>>,
     caller: Caller,
     Path(raw): Path<String>,
-) -> Result<Json<AccountUser>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     let account = caller.account()?;
     let user_id = id("user", &raw)?;
     let estate = state.estate();
@@ -45,17 +41,17 @@ pub async fn user(
         .users
         .iter()
         .find(|u| u.id == user_id)
-        .cloned()
-        .map(Json)
+        .map(|u| Json(u.to_json()))
         .ok_or_else(|| ApiError::missing("User", user_id, account))
 }
 
-/// `GET /accounts/{id}`: the mailing address; 403 for an account the user lacks.
+/// `GET /accounts/{id}`: the mailing address, as a one-element list (as the v1 documents
+/// say); 403 for an account the user lacks.
 pub async fn account(
     State(state): State<Arc<AppState>>,
     _caller: Caller,
     Path(raw): Path<String>,
-) -> Result<Json<AccountAddress>, ApiError> {
+) -> Result<Json<[Value; 1]>, ApiError> {
     let account_id = id("account", &raw)?;
     let demo = state
         .tenant
@@ -63,5 +59,5 @@ pub async fn account(
         .iter()
         .find(|a| a.id == account_id)
         .ok_or_else(|| ApiError::forbidden(format!("The user has no access to account {account_id}")))?;
-    Ok(Json(address(demo.id, demo.name)))
+    Ok(Json([address(demo.id, demo.name)]))
 }

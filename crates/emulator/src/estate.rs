@@ -1,14 +1,18 @@
 //! The demo tenant's estate: per-account VMs and workloads (with tiers), plus the
 //! tenant-wide datacenters and users. Power actions finish after a delay, evaluated
 //! lazily against the injected clock (no timers).
+//!
+//! Responses are built here as JSON in the shapes the real (ASP.NET) API sends, loose
+//! parts included: `null` for optional strings, .NET timestamps without a zone, and
+//! agent-only VMs (Armor Anywhere on AWS) with `vmId` 0 and no name. They are not the
+//! client's models, so the client is tested against the API's shapes, not its own.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use armor_core::accounts::{AccountAddress, AccountUser};
-use armor_core::infra::{Datacenter, Disk, Product, Tier, Vm, VmDetail, Workload, vm_status};
+use armor_core::infra::vm_status;
 use jiff::Timestamp;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::error::ApiError;
 
@@ -18,9 +22,9 @@ pub struct VmRecord {
     pub id: u32,
     pub guid: String,
     pub name: String,
-    pub status: i32,
+    pub status: i64,
     /// A power action in progress: the status it reaches, and when.
-    pub pending: Option<(i32, Timestamp)>,
+    pub pending: Option<(i64, Timestamp)>,
     pub app_id: u32,
     pub tier_id: u32,
     pub location: String,
@@ -48,25 +52,66 @@ pub struct AppRecord {
     pub tiers: Vec<TierRecord>,
 }
 
+/// An agent-only VM (Armor Anywhere on a public cloud): known by its core instance GUID
+/// only; the API lists it with `vmId` 0 and no name.
+#[derive(Debug, Clone)]
+pub struct AgentVm {
+    pub guid: &'static str,
+    pub os: &'static str,
+    pub ip: &'static str,
+    pub region: &'static str,
+    pub last_seen: &'static str,
+}
+
 /// One account's resources.
 #[derive(Debug, Clone, Default)]
 pub struct AccountEstate {
     pub vms: BTreeMap<u32, VmRecord>,
     pub apps: BTreeMap<u32, AppRecord>,
+    pub agents: Vec<AgentVm>,
+}
+
+/// A datacenter.
+#[derive(Debug, Clone)]
+pub struct DatacenterRecord {
+    pub id: u32,
+    pub location: String,
+    pub name: &'static str,
+}
+
+/// A user of the tenant.
+#[derive(Debug, Clone)]
+pub struct UserRecord {
+    pub id: u32,
+    pub first: &'static str,
+    pub last: &'static str,
+    pub email: String,
+    pub status: &'static str,
 }
 
 /// Everything: accounts' resources and tenant-wide data.
 #[derive(Debug, Clone)]
 pub struct Estate {
     pub accounts: BTreeMap<u32, AccountEstate>,
-    pub datacenters: Vec<Datacenter>,
-    pub users: Vec<AccountUser>,
+    pub datacenters: Vec<DatacenterRecord>,
+    pub users: Vec<UserRecord>,
     pub next_id: u32,
     pub next_order: u32,
 }
 
 fn zone(location: &str) -> String {
     format!("{location}-VC01")
+}
+
+/// A .NET-style timestamp without a zone (`2019-03-05T07:29:43.653`), as the API sends.
+pub fn dotnet_time(t: Timestamp) -> String {
+    let dt = t.to_zoned(jiff::tz::TimeZone::UTC).datetime();
+    format!("{}.{:03}", dt.strftime("%Y-%m-%dT%H:%M:%S"), dt.subsec_nanosecond() / 1_000_000)
+}
+
+/// A fixed creation time for a demo resource, zone-less like the API's.
+fn created(id: u32) -> String {
+    format!("2019-{:02}-{:02}T07:29:43.{:03}", 1 + id % 12, 1 + id % 28, id % 1000)
 }
 
 impl VmRecord {
@@ -81,7 +126,7 @@ impl VmRecord {
     }
 
     /// Moves to `target` after `delay`, showing `through` meanwhile (at once if no delay).
-    pub fn transition(&mut self, target: i32, now: Timestamp, delay: Duration, through: i32) {
+    pub fn transition(&mut self, target: i64, now: Timestamp, delay: Duration, through: i64) {
         if delay.is_zero() {
             self.status = target;
             self.pending = None;
@@ -96,105 +141,165 @@ impl VmRecord {
         self.disks_gb.iter().sum::<u32>() * 1024
     }
 
-    fn product(&self) -> Product {
-        let mut p = Product::default();
-        p.sku = Some(self.sku.clone());
-        p.size = self.sku.split('-').next().map(str::to_owned);
-        p.is_expired = Some(false);
-        p
+    fn product(&self) -> Value {
+        json!({"sku": self.sku, "size": self.sku.split('-').next(), "isExpired": false})
     }
 
-    /// The `GET /vms` shape.
-    pub fn to_vm(&self, account: u32, app: Option<&AppRecord>) -> Vm {
-        let mut v = Vm::default();
-        v.vm_id = self.id;
-        v.core_instance_id = Some(self.guid.clone());
-        v.name = self.name.clone();
-        v.status = self.status;
-        v.account_id = Some(account);
-        v.workload_id = Some(self.app_id);
-        v.workload_name = app.map(|a| a.name.clone());
-        v.location = Some(self.location.clone());
-        v.zone = Some(zone(&self.location));
-        v.operating_system = Some(self.os.clone());
-        v.ip_address = Some(self.ip.clone());
-        v.cpu = Some(self.cpu);
-        v.memory = Some(self.memory);
-        v.storage = Some(self.storage_mb());
-        v.extra.insert("provider".into(), json!("Complete"));
-        v.extra.insert("isCore".into(), json!(true));
-        v.extra.insert("deployed".into(), json!(self.status != vm_status::PROVISIONING));
-        v.extra.insert("product".into(), json!(self.product()));
-        v.extra.insert("tags".into(), json!([]));
-        v
+    /// The `GET /vms` shape (AccountVmDto).
+    pub fn to_vm(&self, account: u32, app: Option<&AppRecord>) -> Value {
+        json!({
+            "coreInstanceId": self.guid,
+            "provider": "Complete",
+            "status": self.status,
+            "isCore": true,
+            "accountId": account,
+            "vmId": self.id,
+            "workLoadId": self.app_id,
+            "workLoadName": app.map(|a| a.name.as_str()),
+            "location": self.location,
+            "operatingSystem": self.os,
+            "ipAddress": self.ip,
+            "zone": zone(&self.location),
+            "name": self.name,
+            "cpu": self.cpu,
+            "memory": self.memory,
+            "storage": self.storage_mb(),
+            "deployed": self.status != vm_status::PROVISIONING,
+            "product": self.product(),
+            "tags": [],
+            "dateCreated": created(self.id),
+            "hostName": null,
+        })
     }
 
-    /// The `GET /vms/{id}` shape.
-    pub fn to_detail(&self, app: Option<&AppRecord>) -> VmDetail {
-        let mut d = VmDetail::default();
-        d.id = self.id;
-        d.core_instance_id = Some(self.guid.clone());
-        d.name = self.name.clone();
-        d.status = self.status;
-        d.app_id = Some(self.app_id);
-        d.app_name = app.map(|a| a.name.clone());
-        d.location = Some(self.location.clone());
-        d.zone = Some(zone(&self.location));
-        d.os = Some(self.os.clone());
-        d.ip_address = Some(self.ip.clone());
-        d.cpu = Some(self.cpu);
-        d.memory = Some(self.memory);
-        d.storage = Some(self.storage_mb());
-        d.deployed = Some(self.status != vm_status::PROVISIONING);
-        d.disks = self
+    /// The `GET /vms/{id}` shape (VmDetail).
+    pub fn to_detail(&self, app: Option<&AppRecord>) -> Value {
+        let disks: Vec<Value> = self
             .disks_gb
             .iter()
             .enumerate()
-            .map(|(i, gb)| {
-                let mut disk = Disk::default();
-                disk.id = i as u32 + 1;
-                disk.capacity = gb * 1024;
-                disk.name = format!("Disk {}", i + 1);
-                disk.kind = Some("SSD".into());
-                disk
-            })
+            .map(|(i, gb)| json!({"id": i + 1, "capacity": gb * 1024, "name": format!("Disk {}", i + 1), "type": "SSD"}))
             .collect();
-        d.product = Some(self.product());
-        d.extra.insert("hostType".into(), json!("Virtual Machine"));
-        d.extra.insert("provider".into(), json!("4"));
-        d.extra.insert("isDeleted".into(), json!(false));
-        d
+        json!({
+            "id": self.id,
+            "coreInstanceId": self.guid,
+            "name": self.name,
+            "status": self.status,
+            "appId": self.app_id,
+            "appName": app.map(|a| a.name.as_str()),
+            "location": self.location,
+            "zone": zone(&self.location),
+            "os": self.os,
+            "ipAddress": self.ip,
+            "cpu": self.cpu,
+            "memory": self.memory,
+            "storage": self.storage_mb(),
+            "deployed": self.status != vm_status::PROVISIONING,
+            "disks": disks,
+            "product": self.product(),
+            "tags": [],
+            "hostType": "Virtual Machine",
+            "provider": "4",
+            "isDeleted": false,
+            "vmDateCreated": created(self.id),
+            "notes": null,
+        })
+    }
+}
+
+impl AgentVm {
+    /// The `GET /vms` shape of an agent-only VM: `vmId` 0, no name, no workload.
+    pub fn to_vm(&self, account: u32) -> Value {
+        json!({
+            "coreInstanceId": self.guid,
+            "provider": "aws",
+            "status": vm_status::POWERED_ON,
+            "isCore": false,
+            "accountId": account,
+            "vmId": 0,
+            "workLoadId": 0,
+            "workLoadName": null,
+            "location": self.region,
+            "operatingSystem": self.os,
+            "ipAddress": self.ip,
+            "zone": null,
+            "name": null,
+            "cpu": null,
+            "memory": null,
+            "storage": null,
+            "deployed": true,
+            "product": null,
+            "tags": null,
+            "dateCreated": self.last_seen,
+            "lastPing": self.last_seen,
+            "isRegistered": true,
+            "hostName": null,
+        })
+    }
+
+    /// The `GET /vms/core/{guid}` shape (CoreVmDetail) of an agent-only VM.
+    pub fn to_detail(&self) -> Value {
+        json!({
+            "id": 0,
+            "coreInstanceId": self.guid,
+            "name": null,
+            "status": vm_status::POWERED_ON,
+            "appId": null,
+            "appName": null,
+            "location": self.region,
+            "zone": null,
+            "os": self.os,
+            "ipAddress": self.ip,
+            "cpu": null,
+            "memory": null,
+            "storage": null,
+            "deployed": null,
+            "disks": null,
+            "product": null,
+            "tags": null,
+            "provider": "aws",
+            "coreLastPing": self.last_seen,
+        })
     }
 }
 
 impl AccountEstate {
-    /// The workload list shape (no tiers) or the detail shape (with tiers).
-    pub fn workload(&self, app: &AppRecord, with_tiers: bool) -> Workload {
+    /// The workload list shape (ApplicationDto, no tiers) or the detail shape (with tiers).
+    pub fn workload(&self, app: &AppRecord, with_tiers: bool) -> Value {
         let vms: Vec<&VmRecord> = self.vms.values().filter(|v| v.app_id == app.id).collect();
-        let mut w = Workload::default();
-        w.id = app.id;
-        w.name = app.name.clone();
-        w.location = Some(app.location.clone());
-        w.zone = Some(zone(&app.location));
         let any_on = vms.iter().any(|v| v.status == vm_status::POWERED_ON);
-        w.status = if any_on { vm_status::POWERED_ON } else { vm_status::POWERED_OFF };
-        w.deployed = Some(!vms.is_empty());
-        w.tier_count = app.tiers.len() as u32;
-        w.vm_count = vms.len() as u32;
-        w.total_cpu = vms.iter().map(|v| v.cpu).sum();
-        w.total_memory = vms.iter().map(|v| v.memory).sum();
-        w.total_storage = vms.iter().map(|v| v.storage_mb()).sum();
-        w.tiers = with_tiers.then(|| app.tiers.iter().map(|t| self.tier(app, t)).collect());
+        let mut w = json!({
+            "id": app.id,
+            "name": app.name,
+            "location": app.location,
+            "zone": zone(&app.location),
+            "status": if any_on { vm_status::POWERED_ON } else { vm_status::POWERED_OFF },
+            "deployed": !vms.is_empty(),
+            "tierCount": app.tiers.len(),
+            "vmCount": vms.len(),
+            "totalCpu": vms.iter().map(|v| v.cpu).sum::<u32>(),
+            "totalMemory": vms.iter().map(|v| v.memory).sum::<u32>(),
+            "totalStorage": vms.iter().map(|v| v.storage_mb()).sum::<u32>(),
+            "tags": [],
+            "notes": null,
+        });
+        if with_tiers {
+            w["tiers"] = app.tiers.iter().map(|t| self.tier(app, t)).collect();
+        }
         w
     }
 
     /// The tier shape, with its VMs.
-    pub fn tier(&self, app: &AppRecord, t: &TierRecord) -> Tier {
-        let mut tier = Tier::default();
-        tier.id = t.id;
-        tier.name = t.name.clone();
-        tier.vms = self.vms.values().filter(|v| v.tier_id == t.id).map(|v| v.to_detail(Some(app))).collect();
-        tier
+    pub fn tier(&self, app: &AppRecord, t: &TierRecord) -> Value {
+        let vms: Vec<Value> =
+            self.vms.values().filter(|v| v.tier_id == t.id).map(|v| v.to_detail(Some(app))).collect();
+        json!({"id": t.id, "name": t.name, "vms": vms})
+    }
+
+    /// Every VM of the account in the `GET /vms` shape, agent-only ones last.
+    pub fn vm_list(&self, account: u32) -> Vec<Value> {
+        let complete = self.vms.values().map(|v| v.to_vm(account, self.apps.get(&v.app_id)));
+        complete.chain(self.agents.iter().map(|a| a.to_vm(account))).collect()
     }
 
     /// Finishes every pending power action whose time has come.
@@ -223,46 +328,63 @@ impl AccountEstate {
     }
 }
 
-/// The mailing address of a demo account.
-pub fn address(id: u32, name: &str) -> AccountAddress {
-    let mut a = AccountAddress::default();
-    a.name = name.into();
-    a.account_id = id.to_string();
-    a.address_line1 = Some(format!("{} Security Way", 100 + id % 100));
-    a.address_line2 = Some("Suite 500".into());
-    a.city = Some("Richardson".into());
-    a.state = Some("TX".into());
-    a.postal_code = Some("75080".into());
-    a.country = Some("US".into());
-    a
+/// The mailing address of a demo account (AccountDetail).
+pub fn address(id: u32, name: &str) -> Value {
+    json!({
+        "name": name,
+        "accountId": id.to_string(),
+        "addressLine1": format!("{} Security Way", 100 + id % 100),
+        "addressLine2": if id.is_multiple_of(2) { Some("Suite 500") } else { None },
+        "city": "Richardson",
+        "state": "TX",
+        "postalCode": "75080",
+        "country": "US",
+        "accountSignupType": null,
+    })
 }
 
-fn datacenter(id: u32, location: &str, name: &str) -> Datacenter {
-    let mut d = Datacenter::default();
-    d.id = id;
-    d.location = location.into();
-    d.name = name.into();
-    d.zones = vec![format!("{location}T01-VC01"), format!("{location}T01-VC02")];
-    d
+impl DatacenterRecord {
+    /// The `GET /locations` shape (LocationDto).
+    pub fn to_json(&self) -> Value {
+        let l = &self.location;
+        json!({
+            "id": self.id,
+            "location": l,
+            "name": self.name,
+            "zones": [format!("{l}T01-VC01"), format!("{l}T01-VC02")],
+            "displayName": null,
+        })
+    }
 }
 
-fn user(id: u32, first: &str, last: &str, email: &str, status: &str) -> AccountUser {
-    let mut u = AccountUser::default();
-    u.id = id;
-    u.status = Some(status.into());
-    u.title = Some(String::new());
-    u.first_name = Some(first.into());
-    u.last_name = Some(last.into());
-    u.email = email.into();
-    u.phone_primary =
-        Some(json!({"countryCode": 1, "countryIsoCode": "US", "number": "8880000000", "phoneExt": null}));
-    u.timezone = Some("Central Standard Time".into());
-    u.culture = Some("en-US".into());
-    u.permissions = vec![1, 2];
-    u.last_login = Some("2026-11-20T14:02:11".into());
-    u.api_key_count = Some(u32::from(id == 4922));
-    u.extra.insert("mustChangePassword".into(), json!(false));
-    u
+impl UserRecord {
+    /// The `GET /users` shape (GetUserResponse).
+    pub fn to_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "status": self.status,
+            "title": null,
+            "firstName": self.first,
+            "lastName": self.last,
+            "email": self.email,
+            "phonePrimary": {"countryCode": 1, "countryIsoCode": "US", "number": "8880000000", "phoneExt": null},
+            "timezone": "Central Standard Time",
+            "culture": "en-US",
+            "permissions": [1, 2],
+            "lastLogin": if self.status == "active" { Some(created(self.id)) } else { None },
+            "apiKeyCount": u32::from(self.id == 4922),
+            "mustChangePassword": false,
+            "lastModified": created(self.id + 7),
+        })
+    }
+}
+
+fn datacenter(id: u32, location: &str, name: &'static str) -> DatacenterRecord {
+    DatacenterRecord { id, location: location.into(), name }
+}
+
+fn user(id: u32, first: &'static str, last: &'static str, email: &str, status: &'static str) -> UserRecord {
+    UserRecord { id, first, last, email: email.into(), status }
 }
 
 /// Workloads of the demo estate: account, id, name, datacenter, tiers, VM names.
@@ -341,6 +463,22 @@ impl Estate {
             entry.apps.insert(app_id, app);
             entry.vms.extend(records.into_iter().map(|v| (v.id, v)));
         }
+        estate.account(1000).agents = vec![
+            AgentVm {
+                guid: "3f6c1a2e-8b4d-4e0f-9a71-5c2d8e9b0a14",
+                os: "Amazon Linux 2",
+                ip: "172.31.18.201",
+                region: "us-east-1",
+                last_seen: "2018-05-31T07:29:43.653",
+            },
+            AgentVm {
+                guid: "b7e2d9c4-1f3a-4c8e-8d20-6a9f4b3e7c51",
+                os: "Windows Server 2019",
+                ip: "172.31.40.17",
+                region: "us-west-2",
+                last_seen: "2018-06-02T19:03:11.2",
+            },
+        ];
         estate
     }
 
@@ -363,7 +501,7 @@ pub fn new_vm(
     name: &str,
     app: (u32, u32),
     location: &str,
-    status: i32,
+    status: i64,
     sku: &str,
     disks_gb: &[u32],
 ) -> VmRecord {

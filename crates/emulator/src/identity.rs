@@ -2,21 +2,22 @@
 
 use std::sync::Arc;
 
-use armor_core::{Account, Me};
 use axum::Json;
 use axum::extract::State;
+use serde_json::Value;
 
 use crate::auth::Caller;
 use crate::state::AppState;
 
 /// `GET /me`: works without `X-Account-Context` (login calls it before any is known).
-pub async fn me(State(state): State<Arc<AppState>>, caller: Caller) -> Json<Me> {
+/// PascalCase when configured so (`--pascal-case-me`).
+pub async fn me(State(state): State<Arc<AppState>>, caller: Caller) -> Json<Value> {
     tracing::debug!(account = ?caller.account, "GET /me");
-    Json(state.tenant.me())
+    Json(if state.config.pascal_case_me { state.tenant.me_pascal() } else { state.tenant.me() })
 }
 
 /// `GET /accounts`.
-pub async fn accounts(State(state): State<Arc<AppState>>, caller: Caller) -> Json<Vec<Account>> {
+pub async fn accounts(State(state): State<Arc<AppState>>, caller: Caller) -> Json<Vec<Value>> {
     tracing::debug!(account = ?caller.account, "GET /accounts");
     Json(state.tenant.accounts())
 }
@@ -28,8 +29,7 @@ pub async fn user_keys(
     axum::extract::Path(id): axum::extract::Path<String>,
     _caller: Caller,
 ) -> Result<Json<serde_json::Value>, crate::error::ApiError> {
-    let user_id = state.tenant.user.links.as_ref().and_then(|l| l.user_id);
-    if id.parse::<u32>().ok() != user_id {
+    if id.parse::<u32>().ok() != Some(state.tenant.user_id) {
         return Err(crate::error::ApiError::not_found(format!("No user {id}")));
     }
     Ok(Json(serde_json::json!([{

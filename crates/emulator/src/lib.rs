@@ -23,6 +23,7 @@ mod directory;
 mod error;
 mod estate;
 mod identity;
+pub mod mutate;
 mod server;
 mod state;
 mod stats;

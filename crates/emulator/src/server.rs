@@ -15,7 +15,7 @@ use crate::config::EmulatorConfig;
 use crate::error::{self, ApiError};
 use crate::state::AppState;
 use crate::stats::{self, Stats};
-use crate::{auth, directory, identity, vms, workloads};
+use crate::{auth, directory, identity, mutate, vms, workloads};
 
 /// The largest request body accepted (1 MiB); larger ones get 413.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -50,6 +50,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/_emulator/stats", get(stats_handler))
         .method_not_allowed_fallback(error::method_not_allowed)
         .route_layer(middleware::from_fn_with_state(state.clone(), stats::count))
+        .route_layer(middleware::from_fn_with_state(state.clone(), mutate::responses))
         .fallback(unmatched)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)

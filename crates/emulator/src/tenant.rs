@@ -1,12 +1,20 @@
 //! The demo tenant: one user with several accounts, departments, permissions, features.
+//!
+//! `/me` and `/accounts` are built as JSON in the real API's shapes: a top-level account
+//! with parent `-1`, currencies padded to ten characters (`"USD       "`), products as a
+//! list in `/me` and as a product → features map in `/accounts`, `null` for optional
+//! strings. Property names are the contract's camelCase; [`Tenant::me_pascal`] gives the
+//! PascalCase form recorded from the original module (`User` as a one-element list,
+//! `Links` an empty string).
 
-use armor_core::{Account, AccountId, Me, User};
-use serde_json::{Value, json};
+use armor_core::AccountId;
+use serde_json::{Map, Value, json};
 
 /// The data of the demo tenant.
 #[derive(Debug, Clone)]
 pub struct Tenant {
-    pub user: User,
+    pub username: String,
+    pub user_id: u32,
     pub accounts: Vec<DemoAccount>,
 }
 
@@ -16,7 +24,8 @@ pub struct DemoAccount {
     pub id: u32,
     pub name: &'static str,
     pub status: &'static str,
-    pub parent: Option<u32>,
+    /// `-1` for a top-level account, as the API sends it.
+    pub parent: i64,
     pub account_type: &'static str,
     pub products: &'static [(&'static str, &'static [&'static str])],
 }
@@ -37,16 +46,15 @@ const COMPLETE: (&str, &[&str]) =
 impl Tenant {
     /// The demo tenant, for a user named `username`.
     pub fn demo(username: &str) -> Self {
-        let mut user = User::new(username, "Dana", "Demo", 4922);
-        user.password_expiry = Some("2609961".into());
         Tenant {
-            user,
+            username: username.into(),
+            user_id: 4922,
             accounts: vec![
                 DemoAccount {
                     id: 1000,
                     name: "Demo Corp",
                     status: "Claimed",
-                    parent: Some(1),
+                    parent: -1,
                     account_type: "Partner",
                     products: &[ANYWHERE, COMPLETE],
                 },
@@ -54,7 +62,7 @@ impl Tenant {
                     id: 1001,
                     name: "Demo Corp - Staging",
                     status: "Claimed",
-                    parent: Some(1000),
+                    parent: 1000,
                     account_type: "Partner Customer",
                     products: &[COMPLETE],
                 },
@@ -62,7 +70,7 @@ impl Tenant {
                     id: 1002,
                     name: "Demo Corp - Lab",
                     status: "Claimed",
-                    parent: Some(1000),
+                    parent: 1000,
                     account_type: "Partner Customer",
                     products: &[ANYWHERE],
                 },
@@ -75,50 +83,116 @@ impl Tenant {
         self.accounts.iter().any(|a| a.id == id.get())
     }
 
-    /// The `/me` body.
-    pub fn me(&self) -> Me {
-        let accounts = self.accounts.iter().map(|a| a.to_account(false)).collect();
-        let mut me = Me::new(self.user.clone(), accounts);
-        me.departments = vec![
-            json!({"id": 11, "name": "Security Operations", "accountId": 1000}),
-            json!({"id": 12, "name": "Platform Engineering", "accountId": 1001}),
-        ];
-        let mut permissions = serde_json::Map::new();
-        for a in &self.accounts {
-            let names =
-                ["Read Virtual Machines", "Write Virtual Machines", "Read Users", "API Keys Self Manage"];
-            permissions.insert(a.id.to_string(), json!(names));
-        }
-        me.permissions = Value::Object(permissions);
-        me.features = self
+    /// The `/me` body, in the contract's camelCase.
+    pub fn me(&self) -> Value {
+        let accounts: Vec<Value> = self.accounts.iter().map(|a| a.to_json(false)).collect();
+        let names = ["Read Virtual Machines", "Write Virtual Machines", "Read Users", "API Keys Self Manage"];
+        let permissions: Map<String, Value> =
+            self.accounts.iter().map(|a| (a.id.to_string(), json!(names))).collect();
+        let features: Vec<Value> = self
             .accounts
             .iter()
-            .flat_map(|a| a.products.iter().map(move |(p, _)| json!({"accountId": a.id, "feature": format!("{p}.LOG-MANAGEMENT"), "productId": 1})))
+            .flat_map(|a| {
+                a.products.iter().map(move |(p, _)| {
+                    json!({"accountId": a.id, "feature": format!("{p}.LOG-MANAGEMENT"), "productId": 1})
+                })
+            })
             .collect();
+        json!({
+            "user": {
+                "type": "user",
+                "username": self.username,
+                "firstName": "Dana",
+                "lastName": "Demo",
+                "links": {"userId": self.user_id},
+                "passwordExpiry": "2609961",
+                "lastLogin": "2026-11-20T14:02:11.387",
+                "phone": null,
+            },
+            "accounts": accounts,
+            "departments": [
+                {"id": 11, "name": "Security Operations", "accountId": 1000},
+                {"id": 12, "name": "Platform Engineering", "accountId": 1001},
+            ],
+            "permissions": permissions,
+            "features": features,
+        })
+    }
+
+    /// The `/me` body as recorded from the original module: PascalCase names, `User` as
+    /// a one-element list, `Links` an empty string.
+    pub fn me_pascal(&self) -> Value {
+        let mut me = self.me();
+        if let Some(user) = me.get_mut("user") {
+            user["links"] = json!("");
+            *user = json!([user.take()]);
+        }
+        pascal_keys(&mut me, 0);
         me
     }
 
     /// The `/accounts` body.
-    pub fn accounts(&self) -> Vec<Account> {
-        self.accounts.iter().map(|a| a.to_account(true)).collect()
+    pub fn accounts(&self) -> Vec<Value> {
+        self.accounts.iter().map(|a| a.to_json(true)).collect()
+    }
+}
+
+/// PascalCase for the keys of the `/me` body's models (not for map keys such as
+/// account ids in `Permissions`).
+fn pascal_keys(v: &mut Value, depth: usize) {
+    match v {
+        Value::Array(list) => list.iter_mut().for_each(|x| pascal_keys(x, depth)),
+        Value::Object(map) if depth < 3 => {
+            let old = std::mem::take(map);
+            for (k, mut val) in old {
+                let models = !matches!(k.as_str(), "permissions" | "products");
+                if models {
+                    pascal_keys(&mut val, depth + 1);
+                }
+                let mut c = k.chars();
+                let key =
+                    c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default();
+                map.insert(key, val);
+            }
+        }
+        _ => {}
     }
 }
 
 impl DemoAccount {
     /// The account as the API shows it: products as a list (`/me`) or a map (`/accounts`).
-    fn to_account(&self, products_by_line: bool) -> Account {
-        let mut a = Account::new(self.id, self.name);
-        a.currency = Some("USD".into());
-        a.status = Some(self.status.into());
-        a.parent = self.parent;
-        a.account_type = Some(self.account_type.into());
-        a.is_synced = Some(false);
-        a.is_free_trial = Some(false);
-        a.products = if products_by_line {
+    fn to_json(&self, products_by_line: bool) -> Value {
+        let products = if products_by_line {
             Value::Object(self.products.iter().map(|(p, f)| ((*p).to_owned(), json!(f))).collect())
         } else {
             json!(self.products.iter().map(|(p, _)| p).collect::<Vec<_>>())
         };
-        a
+        json!({
+            "id": self.id,
+            "name": self.name,
+            "currency": "USD       ",
+            "status": self.status,
+            "parent": self.parent,
+            "products": products,
+            "accountType": self.account_type,
+            "isSynced": false,
+            "isFreeTrial": false,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pascal_me_keeps_map_keys() {
+        let me = Tenant::demo("a@b.c").me_pascal();
+        assert_eq!(me["User"][0]["UserName"], Value::Null, "only the first letter changes");
+        assert_eq!(me["User"][0]["Username"], "a@b.c");
+        assert_eq!(me["User"][0]["Links"], "");
+        assert_eq!(me["Accounts"][0]["Parent"], -1);
+        assert!(me["Permissions"]["1000"].is_array());
+        assert!(me["Accounts"][0]["Products"].is_array());
     }
 }

@@ -3,17 +3,15 @@
 
 use std::sync::Arc;
 
-use armor_core::infra::{
-    DeleteVmRequest, NameRequest, Order, PowerAction, Vm, VmDetail, VmOrderRequest, vm_status,
-};
+use armor_core::infra::{DeleteVmRequest, NameRequest, PowerAction, VmOrderRequest, vm_status};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::auth::Caller;
 use crate::error::{ApiError, JsonBody};
-use crate::estate::{AccountEstate, AppRecord, TierRecord, new_vm};
+use crate::estate::{AccountEstate, AppRecord, TierRecord, dotnet_time, new_vm};
 use crate::state::AppState;
 
 /// Parses a numeric path id, or 400.
@@ -30,19 +28,16 @@ pub fn name(raw: &str) -> Result<String, ApiError> {
     Ok(n.to_owned())
 }
 
-fn detail(acct: &AccountEstate, vm_id: u32) -> Option<VmDetail> {
+fn detail(acct: &AccountEstate, vm_id: u32) -> Option<Value> {
     let v = acct.vms.get(&vm_id)?;
     Some(v.to_detail(acct.apps.get(&v.app_id)))
 }
 
-/// `GET /vms`.
-pub async fn list(State(state): State<Arc<AppState>>, caller: Caller) -> Result<Json<Vec<Vm>>, ApiError> {
+/// `GET /vms`: Complete VMs and agent-only ones.
+pub async fn list(State(state): State<Arc<AppState>>, caller: Caller) -> Result<Json<Vec<Value>>, ApiError> {
     let account = caller.account()?;
     let estate = state.estate();
-    let acct = estate.accounts.get(&account);
-    let vms = acct
-        .map(|a| a.vms.values().map(|v| v.to_vm(account, a.apps.get(&v.app_id))).collect())
-        .unwrap_or_default();
+    let vms = estate.accounts.get(&account).map(|a| a.vm_list(account)).unwrap_or_default();
     Ok(Json(vms))
 }
 
@@ -51,7 +46,7 @@ pub async fn show(
     State(state): State<Arc<AppState>>,
     caller: Caller,
     Path(raw): Path<String>,
-) -> Result<Json<VmDetail>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     let account = caller.account()?;
     let vm_id = id("VM", &raw)?;
     let estate = state.estate();
@@ -63,12 +58,13 @@ pub async fn show(
         .ok_or_else(|| ApiError::missing("VM", vm_id, account))
 }
 
-/// `GET /vms/core/{guid}`.
+/// `GET /vms/core/{guid}`: a one-element list, as the v1 documents say; agent-only VMs
+/// are found too.
 pub async fn show_core(
     State(state): State<Arc<AppState>>,
     caller: Caller,
     Path(guid): Path<String>,
-) -> Result<Json<VmDetail>, ApiError> {
+) -> Result<Json<[Value; 1]>, ApiError> {
     let account = caller.account()?;
     if guid.parse::<armor_core::CoreInstanceId>().is_err() {
         return Err(ApiError::invalid(format!("{guid:?} is not a core instance GUID")));
@@ -76,9 +72,14 @@ pub async fn show_core(
     let estate = state.estate();
     let acct = estate.accounts.get(&account);
     acct.and_then(|a| {
-        a.vms.values().find(|v| v.guid.eq_ignore_ascii_case(&guid)).and_then(|v| detail(a, v.id))
+        let agent = || a.agents.iter().find(|v| v.guid.eq_ignore_ascii_case(&guid)).map(|v| v.to_detail());
+        a.vms
+            .values()
+            .find(|v| v.guid.eq_ignore_ascii_case(&guid))
+            .and_then(|v| detail(a, v.id))
+            .or_else(agent)
     })
-    .map(Json)
+    .map(|d| Json([d]))
     .ok_or_else(|| ApiError::missing("VM with core instance", &guid, account))
 }
 
@@ -88,7 +89,7 @@ pub async fn rename(
     caller: Caller,
     Path(raw): Path<String>,
     JsonBody(req): JsonBody<NameRequest>,
-) -> Result<Json<VmDetail>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     let account = caller.account()?;
     let vm_id = id("VM", &raw)?;
     let new_name = name(&req.name)?;
@@ -128,7 +129,7 @@ pub async fn power(
     State(state): State<Arc<AppState>>,
     caller: Caller,
     Path((raw, action)): Path<(String, String)>,
-) -> Result<Json<VmDetail>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     let account = caller.account()?;
     let vm_id = id("VM", &raw)?;
     let action = PowerAction::parse(&action).ok_or_else(|| {
@@ -159,7 +160,7 @@ pub async fn order(
     State(state): State<Arc<AppState>>,
     caller: Caller,
     JsonBody(req): JsonBody<VmOrderRequest>,
-) -> Result<Json<Order>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     let account = caller.account()?;
     let vm_name = name(&req.name)?;
     if req.secret.chars().count() < 8 {
@@ -229,13 +230,13 @@ pub async fn order(
     }
     let order_id = estate.next_order;
     estate.next_order += 1;
-    let mut order = Order::default();
-    order.id = order_id;
-    order.account_id = account;
-    order.status = "submitted".into();
-    order.date_created = Some(now.to_string());
-    order.vms = created;
-    order.extra.insert("software".into(), json!([]));
-    order.extra.insert("subscriptions".into(), json!([]));
-    Ok(Json(order))
+    Ok(Json(json!({
+        "id": order_id,
+        "accountId": account,
+        "status": "submitted",
+        "dateCreated": dotnet_time(now),
+        "vms": created,
+        "software": [],
+        "subscriptions": [],
+    })))
 }

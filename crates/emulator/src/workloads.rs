@@ -2,10 +2,11 @@
 
 use std::sync::Arc;
 
-use armor_core::infra::{NameRequest, Tier, Workload};
+use armor_core::infra::NameRequest;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use serde_json::Value;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, JsonBody};
@@ -13,7 +14,7 @@ use crate::estate::{AccountEstate, TierRecord};
 use crate::state::AppState;
 use crate::vms::{id, name};
 
-fn workload(acct: &AccountEstate, app_id: u32, account: u32, with_tiers: bool) -> Result<Workload, ApiError> {
+fn workload(acct: &AccountEstate, app_id: u32, account: u32, with_tiers: bool) -> Result<Value, ApiError> {
     let app = acct.app(app_id, account)?;
     Ok(acct.workload(app, with_tiers))
 }
@@ -24,10 +25,7 @@ fn tier_path(raw_app: &str, raw_tier: &str) -> Result<(u32, u32), ApiError> {
 }
 
 /// `GET /apps`.
-pub async fn list(
-    State(state): State<Arc<AppState>>,
-    caller: Caller,
-) -> Result<Json<Vec<Workload>>, ApiError> {
+pub async fn list(State(state): State<Arc<AppState>>, caller: Caller) -> Result<Json<Vec<Value>>, ApiError> {
     let account = caller.account()?;
     let estate = state.estate();
     let list = estate.accounts.get(&account).map(|a| a.apps.values().map(|w| a.workload(w, false)).collect());
@@ -39,7 +37,7 @@ pub async fn show(
     State(state): State<Arc<AppState>>,
     caller: Caller,
     Path(raw): Path<String>,
-) -> Result<Json<Workload>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     let account = caller.account()?;
     let app_id = id("workload", &raw)?;
     let mut estate = state.estate();
@@ -52,7 +50,7 @@ pub async fn rename(
     caller: Caller,
     Path(raw): Path<String>,
     JsonBody(req): JsonBody<NameRequest>,
-) -> Result<Json<Workload>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     let account = caller.account()?;
     let app_id = id("workload", &raw)?;
     let new_name = name(&req.name)?;
@@ -88,7 +86,7 @@ pub async fn tiers(
     State(state): State<Arc<AppState>>,
     caller: Caller,
     Path(raw): Path<String>,
-) -> Result<Json<Vec<Tier>>, ApiError> {
+) -> Result<Json<Vec<Value>>, ApiError> {
     let account = caller.account()?;
     let app_id = id("workload", &raw)?;
     let mut estate = state.estate();
@@ -103,7 +101,7 @@ pub async fn add_tier(
     caller: Caller,
     Path(raw): Path<String>,
     JsonBody(req): JsonBody<NameRequest>,
-) -> Result<Json<Workload>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     let account = caller.account()?;
     let app_id = id("workload", &raw)?;
     let tier_name = name(&req.name)?;
@@ -123,7 +121,7 @@ pub async fn show_tier(
     State(state): State<Arc<AppState>>,
     caller: Caller,
     Path((raw_app, raw_tier)): Path<(String, String)>,
-) -> Result<Json<Tier>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     let account = caller.account()?;
     let (app_id, tier_id) = tier_path(&raw_app, &raw_tier)?;
     let mut estate = state.estate();
@@ -139,7 +137,7 @@ pub async fn rename_tier(
     caller: Caller,
     Path((raw_app, raw_tier)): Path<(String, String)>,
     JsonBody(req): JsonBody<NameRequest>,
-) -> Result<Json<Workload>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     let account = caller.account()?;
     let (app_id, tier_id) = tier_path(&raw_app, &raw_tier)?;
     let new_name = name(&req.name)?;
@@ -157,7 +155,7 @@ pub async fn remove_tier(
     State(state): State<Arc<AppState>>,
     caller: Caller,
     Path((raw_app, raw_tier)): Path<(String, String)>,
-) -> Result<Json<Workload>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     let account = caller.account()?;
     let (app_id, tier_id) = tier_path(&raw_app, &raw_tier)?;
     let mut estate = state.estate();

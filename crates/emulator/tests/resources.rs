@@ -287,18 +287,31 @@ async fn every_resource_matches_the_v1_shapes() {
     let env = Env::new().await;
     let (s, vms) = env.get("/vms").await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(vms.as_array().unwrap().len(), 14);
+    assert_eq!(vms.as_array().unwrap().len(), 16);
     for v in vms.as_array().unwrap() {
-        conforms("vm", v, VM_LIST, &["vmId", "name", "status", "coreInstanceId", "location"]);
-        conforms("product", &v["product"], PRODUCT, &["sku"]);
+        if v["isCore"] == true {
+            conforms("vm", v, VM_LIST, &["vmId", "name", "status", "coreInstanceId", "location"]);
+            conforms("product", &v["product"], PRODUCT, &["sku"]);
+        } else {
+            // Agent-only (Armor Anywhere on AWS): vmId 0, no name, no product.
+            conforms("agent vm", v, VM_LIST, &["vmId", "coreInstanceId", "provider"]);
+            assert_eq!(
+                (v["vmId"].as_i64(), &v["name"], &v["provider"]),
+                (Some(0), &Value::Null, &json!("aws"))
+            );
+            let (s, d) = env.get(&format!("/vms/core/{}", v["coreInstanceId"].as_str().unwrap())).await;
+            assert_eq!(s, StatusCode::OK);
+            conforms("agent vm detail", &d[0], VM_DETAIL, &["id", "coreInstanceId"]);
+        }
     }
+    assert_eq!(vms.as_array().unwrap().iter().filter(|v| v["vmId"] == 0).count(), 2);
     let (_, vm) = env.get("/vms/2001").await;
     conforms("vm detail", &vm, VM_DETAIL, &["id", "name", "status", "appId", "os"]);
     conforms("disk", &vm["disks"][0], DISK, &["id", "capacity"]);
     let guid = vm["coreInstanceId"].as_str().unwrap();
     let (s, by_guid) = env.get(&format!("/vms/core/{guid}")).await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(by_guid["id"], 2001);
+    assert_eq!(by_guid[0]["id"], 2001, "a one-element list, as the v1 document says");
     let (_, apps) = env.get("/apps").await;
     for a in apps.as_array().unwrap() {
         conforms("workload", a, WORKLOAD, &["id", "name", "vmCount", "tierCount"]);
@@ -318,9 +331,12 @@ async fn every_resource_matches_the_v1_shapes() {
         conforms("user", u, USER, &["id", "email"]);
     }
     let (_, address) = env.get("/accounts/1000").await;
-    conforms("address", &address, ADDRESS, &["name", "accountId", "city"]);
+    conforms("address", &address[0], ADDRESS, &["name", "accountId", "city"]);
     let (_, accounts) = env.get("/accounts").await;
     conforms("account", &accounts[0], ACCOUNT, &["id", "name"]);
+    assert_eq!(accounts[0]["parent"], -1, "a top-level account");
+    assert_eq!(accounts[0]["currency"], "USD       ", "padded, as .NET sends it");
+    assert!(accounts[0]["products"]["ARMOR-COMPLETE"].is_array(), "products map to features");
     let order = json!({"name": "new-vm", "location": "DFW01", "appId": 1, "tierId": 11, "storage": [{"size": 50, "sku": "SAN-001"}], "secret": "Str0ng-Secret!", "sku": "A1-101", "quantity": 1});
     let (s, placed) = env.call(Method::POST, "/orders/vms", Some(1000), Some(order)).await;
     assert_eq!(s, StatusCode::OK, "{placed}");

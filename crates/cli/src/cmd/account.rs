@@ -8,7 +8,7 @@ use armor_client::core::{Account, AccountId};
 use crate::args::Format;
 use crate::cmd::session::account_label;
 use crate::context::Context;
-use crate::output::{self, or_dash};
+use crate::output::{self, full_name, or_dash};
 
 pub async fn whoami(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let client = ctx.client()?;
@@ -18,13 +18,11 @@ pub async fn whoami(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     }
     let session = client.session().await?;
     let u = &me.user;
-    let name =
-        [u.first_name.as_deref(), u.last_name.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
     output::fields(
         out,
         &[
             ("User", u.username.clone()),
-            ("Name", if name.is_empty() { "-".into() } else { name }),
+            ("Name", full_name(u.first_name.as_deref(), u.last_name.as_deref())),
             ("User id", or_dash(u.links.as_ref().and_then(|l| l.user_id))),
             ("Server", session.server.clone()),
             ("Account", account_label(&session)),
@@ -53,7 +51,7 @@ fn accounts_table(out: &mut dyn Write, accounts: &[Account], current: Option<Acc
             vec![
                 if Some(a.id) == current { "*".into() } else { String::new() },
                 a.id.to_string(),
-                a.name.clone(),
+                or_dash(a.name.as_deref()),
                 or_dash(a.status.as_deref()),
                 or_dash(a.account_type.as_deref()),
                 or_dash(a.parent),
@@ -74,7 +72,7 @@ pub async fn context(ctx: &Context, id: Option<String>, out: &mut dyn Write) -> 
             out,
             &serde_json::json!({
                 "account_id": session.account_id,
-                "account_name": session.account().map(|a| a.name.clone()),
+                "account_name": session.account().and_then(|a| a.name.clone()),
             }),
         ),
         Format::Table => Ok(writeln!(out, "{}", account_label(&session))?),

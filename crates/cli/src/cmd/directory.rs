@@ -10,9 +10,10 @@ use armor_client::core::infra::Datacenter;
 
 use crate::args::Format;
 use crate::args_res::{DatacenterCommand, UserCommand};
+use crate::cmd::session::rfc3339;
 use crate::context::Context;
 use crate::glob;
-use crate::output::{self, or_dash};
+use crate::output::{self, full_name, labelled, or_dash};
 
 pub async fn user(ctx: &Context, cmd: UserCommand, out: &mut dyn Write) -> Result<()> {
     let client = ctx.client()?;
@@ -24,7 +25,7 @@ pub async fn user(ctx: &Context, cmd: UserCommand, out: &mut dyn Write) -> Resul
                 .await?
                 .into_iter()
                 .filter(|u| {
-                    glob::keep(username.as_deref(), Some(&u.email))
+                    glob::keep(username.as_deref(), u.email.as_deref())
                         && glob::keep(first_name.as_deref(), u.first_name.as_deref())
                         && glob::keep(last_name.as_deref(), u.last_name.as_deref())
                 })
@@ -36,8 +37,8 @@ pub async fn user(ctx: &Context, cmd: UserCommand, out: &mut dyn Write) -> Resul
                 .iter()
                 .map(|u| {
                     vec![
-                        u.id.to_string(),
-                        u.email.clone(),
+                        or_dash(u.id),
+                        or_dash(u.email.as_deref()),
                         or_dash(u.first_name.as_deref()),
                         or_dash(u.last_name.as_deref()),
                         or_dash(u.status.as_deref()),
@@ -54,21 +55,12 @@ pub async fn user(ctx: &Context, cmd: UserCommand, out: &mut dyn Write) -> Resul
             output::fields(
                 out,
                 &[
-                    ("Id", u.id.to_string()),
-                    ("E-mail", u.email.clone()),
-                    (
-                        "Name",
-                        format!(
-                            "{} {}",
-                            u.first_name.as_deref().unwrap_or(""),
-                            u.last_name.as_deref().unwrap_or("")
-                        )
-                        .trim()
-                        .to_owned(),
-                    ),
+                    ("Id", or_dash(u.id)),
+                    ("E-mail", or_dash(u.email.as_deref())),
+                    ("Name", full_name(u.first_name.as_deref(), u.last_name.as_deref())),
                     ("Status", or_dash(u.status.as_deref())),
                     ("Time zone", or_dash(u.timezone.as_deref())),
-                    ("Last login", or_dash(u.last_login.as_deref())),
+                    ("Last login", or_dash(u.last_login.map(rfc3339))),
                     ("API keys", or_dash(u.api_key_count)),
                 ],
             )
@@ -84,16 +76,27 @@ pub async fn datacenter(ctx: &Context, cmd: DatacenterCommand, out: &mut dyn Wri
         .list()
         .await?
         .into_iter()
-        .filter(|d| id.is_none_or(|i| d.id == i))
-        .filter(|d| glob::keep(name.as_deref(), Some(&d.name)))
-        .filter(|d| location.as_deref().is_none_or(|l| d.location.eq_ignore_ascii_case(l)))
+        .filter(|d| id.is_none_or(|i| d.id == Some(i64::from(i))))
+        .filter(|d| glob::keep(name.as_deref(), d.name.as_deref()))
+        .filter(|d| {
+            location
+                .as_deref()
+                .is_none_or(|l| d.location.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(l)))
+        })
         .collect();
     if ctx.format == Format::Json {
         return output::json(out, &list);
     }
     let rows = list
         .iter()
-        .map(|d| vec![d.id.to_string(), d.location.clone(), d.name.clone(), d.zones.join(", ")])
+        .map(|d| {
+            vec![
+                or_dash(d.id),
+                or_dash(d.location.as_deref()),
+                or_dash(d.name.as_deref()),
+                or_dash(Some(d.zones.join(", ")).filter(|z| !z.is_empty())),
+            ]
+        })
         .collect();
     output::table(out, &["id", "location", "name", "zones"], rows)
 }
@@ -111,20 +114,14 @@ pub async fn account_show(ctx: &Context, raw: &str, out: &mut dyn Write) -> Resu
         out,
         &[
             ("Id", a.id.to_string()),
-            ("Name", a.name.clone()),
+            ("Name", or_dash(a.name.as_deref())),
             ("Status", or_dash(a.status.as_deref())),
             ("Type", or_dash(a.account_type.as_deref())),
             ("Currency", or_dash(a.currency.as_deref())),
             ("Parent", or_dash(a.parent)),
             (
                 "Products",
-                match &a.products {
-                    serde_json::Value::Object(m) => m.keys().cloned().collect::<Vec<_>>().join(", "),
-                    serde_json::Value::Array(v) => {
-                        v.iter().filter_map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
-                    }
-                    _ => "-".into(),
-                },
+                or_dash(a.products.as_ref().map(|p| p.names().join(", ")).filter(|p| !p.is_empty())),
             ),
         ],
     )
@@ -156,9 +153,9 @@ pub async fn account_address(ctx: &Context, raw: Option<&str>, out: &mut dyn Wri
     output::fields(
         out,
         &[
-            ("Account", format!("{} ({})", a.account_id, a.name)),
-            ("Street", street),
-            ("City", city),
+            ("Account", labelled(a.account_id.as_deref(), a.name.as_deref())),
+            ("Street", or_dash(Some(street).filter(|s| !s.is_empty()))),
+            ("City", or_dash(Some(city).filter(|s| !s.is_empty()))),
             ("Country", or_dash(a.country.as_deref())),
         ],
     )

@@ -24,6 +24,8 @@ pub async fn run(args: EmulatorArgs, out: &mut dyn Write) -> Result<()> {
         keep_old_tokens: args.keep_old_tokens,
         max_failed_logins: args.max_failed_logins,
         power_delay: Duration::from_millis(args.power_delay_ms),
+        pascal_case_me: args.pascal_case_me,
+        mutate_responses: args.mutate_responses,
         ..EmulatorConfig::default()
     };
     config.validate()?;

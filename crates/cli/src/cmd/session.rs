@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::args::{Format, LoginArgs, LogoutArgs};
 use crate::context::Context;
-use crate::output::{self, human_duration, or_dash};
+use crate::output::{self, human_duration, labelled, or_dash};
 use crate::prompt;
 
 /// Where the credentials of a login come from, already resolved.
@@ -202,7 +202,7 @@ impl StatusView {
             key_id: key.map(|k| k.key_id.clone()),
             username: s.user.username.clone(),
             account_id: s.account_id.map(AccountId::get),
-            account_name: s.account().map(|a| a.name.clone()),
+            account_name: s.account().and_then(|a| a.name.clone()),
             started_at: token.map(|t| t.started_at).or(key.and_then(|k| k.stored_at)).map(rfc3339),
             expires_at: token.map(|t| rfc3339(t.expires_at)),
             seconds_remaining: token
@@ -221,8 +221,5 @@ pub fn rfc3339(t: Timestamp) -> String {
 
 /// `1000 (Demo Corp)`, or `-`.
 pub fn account_label(s: &Session) -> String {
-    match (s.account_id, s.account()) {
-        (Some(id), Some(a)) => format!("{id} ({})", a.name),
-        (id, _) => or_dash(id),
-    }
+    labelled(s.account_id, s.account().and_then(|a| a.name.as_deref()))
 }

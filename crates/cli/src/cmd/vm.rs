@@ -19,7 +19,7 @@ use crate::args_res::{Change, CreateVm, StopType, VmCommand, Wait};
 use crate::change::{Impact, gate};
 use crate::context::Context;
 use crate::glob;
-use crate::output::{self, or_dash};
+use crate::output::{self, labelled, or_dash};
 use crate::prompt;
 
 pub async fn run(ctx: &Context, cmd: VmCommand, out: &mut dyn Write) -> Result<()> {
@@ -55,7 +55,7 @@ fn vm_id(raw: &str) -> Result<u32> {
 
 async fn list(ctx: &Context, name: Option<&str>, out: &mut dyn Write) -> Result<()> {
     let vms: Vec<Vm> = ctx.client()?.vms().list().await?;
-    let vms: Vec<Vm> = vms.into_iter().filter(|v| glob::keep(name, Some(&v.name))).collect();
+    let vms: Vec<Vm> = vms.into_iter().filter(|v| glob::keep(name, v.name.as_deref())).collect();
     if let (Some(pattern), true) = (name, vms.is_empty()) {
         bail!("no VM in the account matches the name {pattern:?}");
     }
@@ -66,8 +66,8 @@ async fn list(ctx: &Context, name: Option<&str>, out: &mut dyn Write) -> Result<
         .iter()
         .map(|v| {
             vec![
-                v.vm_id.to_string(),
-                v.name.clone(),
+                or_dash(v.vm_id),
+                or_dash(v.name.as_deref()),
                 vm_status::name(v.status).into(),
                 or_dash(v.workload_name.as_deref()),
                 or_dash(v.location.as_deref()),
@@ -97,21 +97,23 @@ fn print_detail(ctx: &Context, d: &VmDetail, out: &mut dyn Write) -> Result<()> 
     if ctx.format == Format::Json {
         return output::json(out, d);
     }
-    let disks = d.disks.iter().map(|k| format!("{} GB", k.capacity / 1024)).collect::<Vec<_>>().join(", ");
+    let disks = d
+        .disks
+        .iter()
+        .map(|k| or_dash(k.capacity.map(|c| format!("{} GB", c / 1024))))
+        .collect::<Vec<_>>()
+        .join(", ");
     output::fields(
         out,
         &[
-            ("Id", d.id.to_string()),
-            ("Name", d.name.clone()),
-            ("Status", format!("{} ({})", vm_status::name(d.status), d.status)),
-            ("Core instance", or_dash(d.core_instance_id.as_deref())),
+            ("Id", or_dash(d.id)),
+            ("Name", or_dash(d.name.as_deref())),
             (
-                "Workload",
-                match (&d.app_id, &d.app_name) {
-                    (Some(id), Some(n)) => format!("{id} ({n})"),
-                    (id, _) => or_dash(*id),
-                },
+                "Status",
+                d.status.map_or_else(|| "-".into(), |s| format!("{} ({s})", vm_status::name(d.status))),
             ),
+            ("Core instance", or_dash(d.core_instance_id.as_deref())),
+            ("Workload", labelled(d.app_id, d.app_name.as_deref())),
             ("Location", or_dash(d.location.as_deref())),
             ("OS", or_dash(d.os.as_deref())),
             ("IP address", or_dash(d.ip_address.as_deref())),
@@ -143,7 +145,9 @@ async fn power(
     if wait.wait {
         vm = wait_for(&client, id, action.target_status(), Duration::from_secs(wait.timeout)).await?;
     }
-    output::result(ctx.format, out, &vm, || format!("VM {id} ({}): {}.", vm.name, vm_status::name(vm.status)))
+    output::result(ctx.format, out, &vm, || {
+        format!("VM {id} ({}): {}.", or_dash(vm.name.as_deref()), vm_status::name(vm.status))
+    })
 }
 
 fn verb(action: PowerAction) -> &'static str {
@@ -157,7 +161,7 @@ fn verb(action: PowerAction) -> &'static str {
     }
 }
 
-async fn wait_for(client: &Client, id: u32, status: i32, timeout: Duration) -> Result<VmDetail> {
+async fn wait_for(client: &Client, id: u32, status: i64, timeout: Duration) -> Result<VmDetail> {
     let spinner = std::io::stderr().is_terminal().then(|| {
         let pb = indicatif::ProgressBar::new_spinner();
         pb.enable_steady_tick(Duration::from_millis(120));
@@ -168,7 +172,11 @@ async fn wait_for(client: &Client, id: u32, status: i32, timeout: Duration) -> R
         .vms()
         .wait_for_status(id, status, options, |vm| {
             if let Some(pb) = &spinner {
-                pb.set_message(format!("VM {id} ({}): {}", vm.name, vm_status::name(vm.status)));
+                pb.set_message(format!(
+                    "VM {id} ({}): {}",
+                    or_dash(vm.name.as_deref()),
+                    vm_status::name(vm.status)
+                ));
             }
         })
         .await;
@@ -190,7 +198,9 @@ async fn rename(ctx: &Context, raw: &str, new_name: &str, change: Change, out: &
         return Ok(());
     }
     let vm = client.vms().rename(id, new_name).await?;
-    output::result(ctx.format, out, &vm, || format!("VM {id} is now named {:?}.", vm.name))
+    output::result(ctx.format, out, &vm, || {
+        format!("VM {id} is now named {:?}.", vm.name.as_deref().unwrap_or(new_name))
+    })
 }
 
 async fn remove(
@@ -251,7 +261,8 @@ async fn create(ctx: &Context, args: CreateVm, out: &mut dyn Write) -> Result<()
         Format::Table => {
             let ids: Vec<String> =
                 placed.vms.iter().filter_map(|v| v.get("vmId")).map(|v| v.to_string()).collect();
-            writeln!(out, "Order {} {}: VM(s) {}.", placed.id, placed.status, ids.join(", "))?;
+            let status = or_dash(placed.status.as_deref());
+            writeln!(out, "Order {} {status}: VM(s) {}.", or_dash(placed.id), ids.join(", "))?;
             Ok(())
         }
     }

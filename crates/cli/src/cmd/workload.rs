@@ -31,7 +31,7 @@ pub async fn workload(ctx: &Context, cmd: WorkloadCommand, out: &mut dyn Write) 
         WorkloadCommand::List { name } => {
             let list: Vec<Workload> = client.workloads().list().await?;
             let list: Vec<Workload> =
-                list.into_iter().filter(|w| glob::keep(name.as_deref(), Some(&w.name))).collect();
+                list.into_iter().filter(|w| glob::keep(name.as_deref(), w.name.as_deref())).collect();
             if ctx.format == Format::Json {
                 return output::json(out, &list);
             }
@@ -39,11 +39,11 @@ pub async fn workload(ctx: &Context, cmd: WorkloadCommand, out: &mut dyn Write) 
                 .iter()
                 .map(|w| {
                     vec![
-                        w.id.to_string(),
-                        w.name.clone(),
+                        or_dash(w.id),
+                        or_dash(w.name.as_deref()),
                         or_dash(w.location.as_deref()),
-                        w.tier_count.to_string(),
-                        w.vm_count.to_string(),
+                        or_dash(w.tier_count),
+                        or_dash(w.vm_count),
                         vm_status::name(w.status).into(),
                     ]
                 })
@@ -58,16 +58,21 @@ pub async fn workload(ctx: &Context, cmd: WorkloadCommand, out: &mut dyn Write) 
             output::fields(
                 out,
                 &[
-                    ("Id", w.id.to_string()),
-                    ("Name", w.name.clone()),
+                    ("Id", or_dash(w.id)),
+                    ("Name", or_dash(w.name.as_deref())),
                     ("Location", or_dash(w.location.as_deref())),
-                    ("VMs", w.vm_count.to_string()),
-                    ("CPU", w.total_cpu.to_string()),
-                    ("Memory", format!("{} MB", w.total_memory)),
+                    ("Status", vm_status::name(w.status).into()),
+                    ("Tiers", or_dash(w.tier_count)),
+                    ("VMs", or_dash(w.vm_count)),
+                    ("CPU", or_dash(w.total_cpu)),
+                    ("Memory", or_dash(w.total_memory.map(|m| format!("{m} MB")))),
                 ],
             )?;
+            let tiers = w.tiers.as_deref().unwrap_or_default();
             writeln!(out)?;
-            tiers_table(out, w.tiers.as_deref().unwrap_or_default())
+            tiers_table(out, tiers)?;
+            writeln!(out)?;
+            vms_table(out, tiers)
         }
         WorkloadCommand::Rename { id: raw, new_name, change } => {
             let wid = id("workload", &raw)?;
@@ -80,7 +85,9 @@ pub async fn workload(ctx: &Context, cmd: WorkloadCommand, out: &mut dyn Write) 
                 return Ok(());
             }
             let w = client.workloads().rename(wid, &new_name).await?;
-            output::result(ctx.format, out, &w, || format!("Workload {wid} is now named {:?}.", w.name))
+            output::result(ctx.format, out, &w, || {
+                format!("Workload {wid} is now named {:?}.", w.name.as_deref().unwrap_or(&new_name))
+            })
         }
         WorkloadCommand::Remove { id: raw, change } => {
             let wid = id("workload", &raw)?;
@@ -115,11 +122,30 @@ fn tiers_table(out: &mut dyn Write, tiers: &[Tier]) -> Result<()> {
     let rows = tiers
         .iter()
         .map(|t| {
-            let names: Vec<&str> = t.vms.iter().map(|v| v.name.as_str()).collect();
-            vec![t.id.to_string(), t.name.clone(), t.vms.len().to_string(), names.join(", ")]
+            let names: Vec<String> = t.vms.iter().map(|v| or_dash(v.name.as_deref())).collect();
+            vec![or_dash(t.id), or_dash(t.name.as_deref()), t.vms.len().to_string(), names.join(", ")]
         })
         .collect();
     output::table(out, &["tier", "name", "vms", "vm names"], rows)
+}
+
+/// The VMs embedded in `tiers`, one row each.
+fn vms_table(out: &mut dyn Write, tiers: &[Tier]) -> Result<()> {
+    let rows = tiers
+        .iter()
+        .flat_map(|t| t.vms.iter().map(move |v| (t, v)))
+        .map(|(t, v)| {
+            vec![
+                or_dash(v.id),
+                or_dash(v.name.as_deref()),
+                vm_status::name(v.status).into(),
+                or_dash(t.name.as_deref()),
+                or_dash(v.os.as_deref()),
+                or_dash(v.ip_address.as_deref()),
+            ]
+        })
+        .collect();
+    output::table(out, &["vm", "name", "status", "tier", "os", "ip"], rows)
 }
 
 pub async fn tier(ctx: &Context, cmd: TierCommand, out: &mut dyn Write) -> Result<()> {
@@ -128,7 +154,7 @@ pub async fn tier(ctx: &Context, cmd: TierCommand, out: &mut dyn Write) -> Resul
         TierCommand::List { workload, name } => {
             let tiers = client.tiers(id("workload", &workload)?).list().await?;
             let tiers: Vec<Tier> =
-                tiers.into_iter().filter(|t| glob::keep(name.as_deref(), Some(&t.name))).collect();
+                tiers.into_iter().filter(|t| glob::keep(name.as_deref(), t.name.as_deref())).collect();
             print_tiers(ctx, out, &tiers, &tiers)
         }
         TierCommand::Show { workload, id: raw } => {
@@ -146,8 +172,14 @@ pub async fn tier(ctx: &Context, cmd: TierCommand, out: &mut dyn Write) -> Resul
                 return Ok(());
             }
             let w = client.tiers(wid).add(&name).await?;
-            let added =
-                w.tiers.as_deref().unwrap_or_default().iter().rev().find(|t| t.name == name).map(|t| t.id);
+            let added = w
+                .tiers
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .rev()
+                .find(|t| t.name.as_deref() == Some(&name))
+                .and_then(|t| t.id);
             output::result(ctx.format, out, &w, || {
                 format!("Tier {} ({name:?}) added to workload {wid}.", or_dash(added))
             })

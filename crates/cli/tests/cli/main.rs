@@ -7,5 +7,6 @@ mod login;
 mod psk;
 mod renewal;
 mod resources;
+mod shapes;
 mod token;
 mod util;

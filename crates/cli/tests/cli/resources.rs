@@ -27,7 +27,7 @@ fn exercise(armor: &Armor, emu: &Emu) {
 
     // VMs.
     let vms = json(&["vm", "list"]);
-    assert_eq!(vms.as_array().unwrap().len(), 14);
+    assert_eq!(vms.as_array().unwrap().len(), 16, "14 Complete VMs and 2 agent-only ones");
     let guid = vms[0]["coreInstanceId"].as_str().unwrap().to_owned();
     assert!(run(&["vm", "list"]).stdout.lines().next().unwrap().contains("WORKLOAD"));
     assert_eq!(json(&["vm", "show", "2001"])["name"], "web-01");

@@ -2,6 +2,7 @@
 
 use armor_core::accounts::{AccountAddress, AccountUser};
 use armor_core::infra::Datacenter;
+use armor_core::lenient::One;
 use armor_core::{Account, AccountId};
 
 use crate::client::Client;
@@ -19,9 +20,9 @@ impl Accounts<'_> {
         self.client.get("/accounts").await
     }
 
-    /// `GET /accounts/{id}`: the mailing address.
+    /// `GET /accounts/{id}`: the mailing address (an object, or a one-element list).
     pub async fn address(&self, id: AccountId) -> Result<AccountAddress> {
-        self.client.get(&format!("/accounts/{id}")).await
+        self.client.get::<One<AccountAddress>>(&format!("/accounts/{id}")).await.map(|o| o.0)
     }
 }
 
@@ -37,9 +38,9 @@ impl Users<'_> {
         self.client.get("/users").await
     }
 
-    /// `GET /users/{id}`.
+    /// `GET /users/{id}` (an object, or a one-element list).
     pub async fn get(&self, id: u32) -> Result<AccountUser> {
-        self.client.get(&format!("/users/{id}")).await
+        self.client.get::<One<AccountUser>>(&format!("/users/{id}")).await.map(|o| o.0)
     }
 }
 

@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 use armor_core::CoreInstanceId;
 use armor_core::infra::{DeleteVmRequest, NameRequest, Order, PowerAction, Vm, VmDetail, VmOrderRequest};
+use armor_core::lenient::One;
 use reqwest::Method;
 
 use super::NO_BODY;
@@ -37,14 +38,14 @@ impl Vms<'_> {
         self.client.get("/vms").await
     }
 
-    /// `GET /vms/{id}`.
+    /// `GET /vms/{id}` (an object, or a one-element list as the v1 documents say).
     pub async fn get(&self, id: u32) -> Result<VmDetail> {
-        self.client.get(&format!("/vms/{id}")).await
+        self.client.get::<One<VmDetail>>(&format!("/vms/{id}")).await.map(|o| o.0)
     }
 
-    /// `GET /vms/core/{guid}`.
+    /// `GET /vms/core/{guid}` (an object, or a one-element list).
     pub async fn get_by_core_id(&self, guid: &CoreInstanceId) -> Result<VmDetail> {
-        self.client.get(&format!("/vms/core/{guid}")).await
+        self.client.get::<One<VmDetail>>(&format!("/vms/core/{guid}")).await.map(|o| o.0)
     }
 
     /// `PUT /vms/{id}` `{id, name}`.
@@ -65,10 +66,11 @@ impl Vms<'_> {
     }
 
     /// Polls `GET /vms/{id}` until its status is `status`; `on_poll` sees each state.
+    /// A response without a numeric `status` is an error: there is nothing to wait on.
     pub async fn wait_for_status(
         &self,
         id: u32,
-        status: i32,
+        status: i64,
         options: WaitOptions,
         mut on_poll: impl FnMut(&VmDetail),
     ) -> Result<VmDetail> {
@@ -76,7 +78,15 @@ impl Vms<'_> {
         loop {
             let vm = self.get(id).await?;
             on_poll(&vm);
-            if vm.status == status {
+            let Some(current) = vm.status else {
+                return Err(Error::Decode {
+                    method: "GET".into(),
+                    path: format!("/vms/{id}"),
+                    json_path: "status".into(),
+                    source: serde::de::Error::custom("no VM status (a number) to wait on"),
+                });
+            };
+            if current == status {
                 return Ok(vm);
             }
             if started.elapsed() >= options.timeout {

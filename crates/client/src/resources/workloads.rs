@@ -1,6 +1,7 @@
 //! Workloads (`/apps`) and their tiers (`/apps/{id}/tiers`).
 
 use armor_core::infra::{NameRequest, Tier, Workload};
+use armor_core::lenient::One;
 use reqwest::Method;
 
 use super::NO_BODY;
@@ -19,9 +20,9 @@ impl Workloads<'_> {
         self.client.get("/apps").await
     }
 
-    /// `GET /apps/{id}`, with tiers.
+    /// `GET /apps/{id}`, with tiers (an object, or a one-element list).
     pub async fn get(&self, id: u32) -> Result<Workload> {
-        self.client.get(&format!("/apps/{id}")).await
+        self.client.get::<One<Workload>>(&format!("/apps/{id}")).await.map(|o| o.0)
     }
 
     /// `PUT /apps/{id}` `{id, name}`.
@@ -57,9 +58,9 @@ impl Tiers<'_> {
         self.client.get(&self.path(None)).await
     }
 
-    /// `GET /apps/{id}/tiers/{tier}`.
+    /// `GET /apps/{id}/tiers/{tier}` (an object, or a one-element list).
     pub async fn get(&self, tier: u32) -> Result<Tier> {
-        self.client.get(&self.path(Some(tier))).await
+        self.client.get::<One<Tier>>(&self.path(Some(tier))).await.map(|o| o.0)
     }
 
     /// `POST /apps/{id}/tiers` `{name}`; returns the workload with its tiers.

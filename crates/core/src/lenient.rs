@@ -1,0 +1,361 @@
+//! The tolerant reader: how `armor` decodes Armor's loose, .NET-serialized responses.
+//!
+//! One mechanism for every model:
+//!
+//! * [`from_slice`] / [`from_value`] decode a whole body. They first bring PascalCase
+//!   property names to camelCase ([`camel_case_keys`]), then decode with
+//!   `serde_path_to_error`, so that a failure names the JSON path (`accounts[1].id`).
+//! * Fields a command needs (a token, an expiry, an account id) use plain, strict types:
+//!   missing or invalid is an error.
+//! * Every other field uses one of the `deserialize_with` helpers below, with
+//!   `#[serde(default)]`: `null`, a missing field, or a value of an unexpected JSON type
+//!   becomes `None` (or an empty list), never an error.
+//!
+//! | helper | field type | accepts |
+//! |---|---|---|
+//! | [`text`] | `Option<String>` | a string (trimmed; blank is absent), a number or a bool as text |
+//! | [`int`] | `Option<i64>` | an integer, an integral float, a numeric string (`-1` and `0` are values) |
+//! | [`flag`] | `Option<bool>` | a bool, `"true"`/`"false"`, `0`/`1` |
+//! | [`timestamp`] | `Option<Timestamp>` | RFC 3339, or a date-time without a zone (read as UTC) |
+//! | [`opt`] | `Option<T>` | whatever decodes as `T` |
+//! | [`many`] | `Vec<T>` | a list, or one object as a list of one; `null` or anything else is empty |
+//! | [`items`] | `Vec<T>` | like [`many`], but drops elements that do not decode |
+//! | [`one`] / [`One`] | `T` | an object, or a list of exactly one |
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use jiff::Timestamp;
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// A body that did not decode: where, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("at JSON path {json_path}")]
+pub struct DecodeError {
+    /// The JSON path of the failing value, e.g. `accounts[1].id` (`.` for the root).
+    pub json_path: String,
+    /// What was wrong there.
+    #[source]
+    pub source: serde_json::Error,
+}
+
+/// Decodes a response body as `T`, tolerating PascalCase names; errors name the JSON path.
+pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|source| DecodeError { json_path: ".".into(), source })?;
+    from_value(value)
+}
+
+/// Decodes a JSON value as `T`, tolerating PascalCase names; errors name the JSON path.
+pub fn from_value<T: DeserializeOwned>(mut value: Value) -> Result<T, DecodeError> {
+    camel_case_keys(&mut value);
+    serde_path_to_error::deserialize(value)
+        .map_err(|e| DecodeError { json_path: e.path().to_string(), source: e.into_inner() })
+}
+
+/// Renames PascalCase object keys to camelCase at every depth (`UserName` → `userName`,
+/// `ID` → `id`), unless the camelCase key is also present. Keys that are not PascalCase
+/// (`ARMOR-COMPLETE`, `1000`, `camelCase`) are left alone.
+pub fn camel_case_keys(value: &mut Value) {
+    match value {
+        Value::Array(list) => list.iter_mut().for_each(camel_case_keys),
+        Value::Object(map) => {
+            let renames: Vec<(String, String)> = map
+                .keys()
+                .filter_map(|k| camel(k).map(|c| (k.clone(), c)))
+                .filter(|(_, c)| !map.contains_key(c))
+                .collect();
+            for (from, to) in renames {
+                if let Some(v) = map.remove(&from) {
+                    map.insert(to, v);
+                }
+            }
+            map.values_mut().for_each(camel_case_keys);
+        }
+        _ => {}
+    }
+}
+
+fn camel(key: &str) -> Option<String> {
+    if key == "ID" {
+        return Some("id".into());
+    }
+    let mut chars = key.chars();
+    let first = chars.next()?;
+    let second = chars.next();
+    let pascal = first.is_ascii_uppercase()
+        && second.is_none_or(|c| c.is_ascii_lowercase())
+        && key.chars().all(|c| c.is_ascii_alphanumeric());
+    pascal.then(|| first.to_ascii_lowercase().to_string() + &key[1..])
+}
+
+/// Any `T`, or `None` when the value is `null` or does not decode as `T`.
+pub fn opt<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
+    let v = Value::deserialize(d)?;
+    Ok(if v.is_null() { None } else { T::deserialize(v).ok() })
+}
+
+/// Optional text: a string (trimmed; blank is absent) or a number or bool as text.
+pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(text_of(&Value::deserialize(d)?))
+}
+
+fn text_of(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_owned),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// An optional integer: a JSON integer, an integral float, or a numeric string.
+pub fn int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(int_of(&Value::deserialize(d)?))
+}
+
+fn int_of(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// An optional flag: a bool, `"true"`/`"false"` (any case), or `0`/`1`.
+pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Bool(b) => Some(b),
+        Value::String(s) if s.trim().eq_ignore_ascii_case("true") => Some(true),
+        Value::String(s) if s.trim().eq_ignore_ascii_case("false") => Some(false),
+        Value::Number(n) => match n.as_i64() {
+            Some(0) => Some(false),
+            Some(1) => Some(true),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// An optional point in time: RFC 3339, or a date-time without a zone (read as UTC).
+pub fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) => parse_timestamp(&s),
+        _ => None,
+    })
+}
+
+/// Parses `2018-05-31T07:29:43.653Z`, `...+02:00`, or zone-less `2018-05-31T07:29:43.653`
+/// (UTC).
+pub fn parse_timestamp(s: &str) -> Option<Timestamp> {
+    let s = s.trim();
+    s.parse::<Timestamp>().ok().or_else(|| {
+        s.parse::<jiff::civil::DateTime>()
+            .ok()
+            .and_then(|dt| dt.to_zoned(jiff::tz::TimeZone::UTC).ok())
+            .map(|z| z.timestamp())
+    })
+}
+
+/// Required: an object, or a list of exactly one object.
+pub fn one<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+    One::<T>::deserialize(d).map(|o| o.0)
+}
+
+/// A value the API sends as an object or as a one-element list (v1 detail endpoints).
+#[derive(Debug, Clone, PartialEq)]
+pub struct One<T>(pub T);
+
+impl<T: Serialize> Serialize for One<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for One<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = One<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object or a list of one object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(One)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let first: T = seq
+                    .next_element()?
+                    .ok_or_else(|| de::Error::custom("expected one object, found an empty list"))?;
+                let mut more = 0usize;
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {
+                    more += 1;
+                }
+                if more > 0 {
+                    return Err(de::Error::custom(format!(
+                        "expected one object, found a list of {}",
+                        more + 1
+                    )));
+                }
+                Ok(One(first))
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+/// A list: a JSON array (elements must decode), one object as a list of one, and
+/// `null` or any other value as an empty list.
+pub fn many<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    struct V<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(x) = seq.next_element()? {
+                out.push(x);
+            }
+            Ok(out)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            // An empty object stands for "nothing" as often as an empty list does.
+            let v = Map::<String, Value>::deserialize(de::value::MapAccessDeserializer::new(map))?;
+            if v.is_empty() {
+                return Ok(Vec::new());
+            }
+            T::deserialize(Value::Object(v)).map(|t| vec![t]).map_err(de::Error::custom)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+    }
+    d.deserialize_any(V(PhantomData))
+}
+
+/// A list whose elements are optional: like [`many`], but elements that do not decode
+/// are dropped.
+pub fn items<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<T>, D::Error> {
+    let list: Vec<Value> = many(d)?;
+    Ok(list.into_iter().filter_map(|v| T::deserialize(v).ok()).collect())
+}
+
+/// A required whole number: a JSON integer or a numeric string.
+pub fn required_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let v = Value::deserialize(d)?;
+    match &v {
+        Value::Number(n) if n.as_u64().is_some() => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .ok_or_else(|| de::Error::custom(format!("expected a whole number, found {}", kind(&v))))
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a bool",
+        Value::Number(_) => "a number that is not a whole number",
+        Value::String(_) => "a string that is not a whole number",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Products of an account: a list of names (`/me`), or a map of product to its features
+/// (`/accounts`, `{"ARMOR-COMPLETE": ["Invoicing"]}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Products {
+    /// Product names.
+    List(Vec<Value>),
+    /// Product name to features.
+    Map(Map<String, Value>),
+}
+
+impl Products {
+    /// The product names, in the server's order.
+    pub fn names(&self) -> Vec<String> {
+        match self {
+            Products::List(v) => v.iter().filter_map(text_of).collect(),
+            Products::Map(m) => m.keys().cloned().collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    struct M {
+        #[serde(default, deserialize_with = "text")]
+        name: Option<String>,
+        #[serde(default, deserialize_with = "int")]
+        parent: Option<i64>,
+        #[serde(default, deserialize_with = "timestamp")]
+        at: Option<Timestamp>,
+        #[serde(default, deserialize_with = "items")]
+        tags: Vec<String>,
+    }
+
+    #[test]
+    fn loose_values_become_absent_or_values() {
+        let m: M =
+            from_slice(br#"{"Name":"  USD       ","Parent":-1,"At":"2018-05-31T07:29:43.653","Tags":{}}"#)
+                .unwrap();
+        assert_eq!(m.name.as_deref(), Some("USD"));
+        assert_eq!(m.parent, Some(-1));
+        assert_eq!(m.at.unwrap().to_string(), "2018-05-31T07:29:43.653Z");
+        assert!(m.tags.is_empty());
+        let m: M = from_slice(br#"{"name":{},"parent":"x","at":7,"tags":["a",1,"b"]}"#).unwrap();
+        assert_eq!((m.name, m.parent, m.at), (None, None, None));
+        assert_eq!(m.tags, ["a", "b"]);
+        assert_eq!(parse_timestamp("2026-11-26T10:00:00+02:00").unwrap().to_string(), "2026-11-26T08:00:00Z");
+    }
+
+    #[test]
+    fn keys_become_camel_case_but_names_of_things_stay() {
+        let mut v = serde_json::json!({"UserName":"a","ID":1,"Products":{"ARMOR-COMPLETE":["Invoicing"]},"1000":[],"x":{"IsCore":true}});
+        camel_case_keys(&mut v);
+        assert_eq!(
+            v,
+            serde_json::json!({"userName":"a","id":1,"products":{"ARMOR-COMPLETE":["Invoicing"]},"1000":[],"x":{"isCore":true}})
+        );
+    }
+
+    #[test]
+    fn one_takes_an_object_or_a_list_of_one() {
+        let a: One<M> = from_slice(br#"[{"name":"a"}]"#).unwrap();
+        assert_eq!(a.0.name.as_deref(), Some("a"));
+        let b: One<M> = from_slice(br#"{"name":"b"}"#).unwrap();
+        assert_eq!(b.0.name.as_deref(), Some("b"));
+        let e = from_slice::<One<M>>(br#"[{"name":"a"},{"name":"b"}]"#).unwrap_err();
+        assert!(e.source.to_string().contains("found a list of 2"), "{e:?}");
+        assert!(from_slice::<One<M>>(b"[]").is_err());
+    }
+}
