@@ -19,7 +19,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// A validated Armor API access token (`^[a-z0-9]{32}$`, as the original module checks).
 ///
@@ -89,12 +89,6 @@ impl FromStr for AccessToken {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         AccessToken::parse(s)
-    }
-}
-
-impl Serialize for AccessToken {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.expose())
     }
 }
 

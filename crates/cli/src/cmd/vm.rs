@@ -11,7 +11,6 @@ use armor_client::core::infra::{
 };
 use armor_client::core::{CoreInstanceId, infra::Vm};
 use armor_client::resources::WaitOptions;
-use secrecy::ExposeSecret;
 use serde_json::json;
 
 use crate::args::Format;
@@ -244,7 +243,7 @@ async fn create(ctx: &Context, args: CreateVm, out: &mut dyn Write) -> Result<()
         "VM secret",
         "Administrator secret for the new VM",
     )?;
-    order.secret = secret.expose_secret().to_owned();
+    order.secret = secret;
     let placed = client.orders().create_vm(&order).await?;
     match ctx.format {
         Format::Json => output::json(out, &placed),
