@@ -12,8 +12,9 @@ mod context;
 mod glob;
 mod output;
 mod prompt;
+mod sanitize;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -47,8 +48,16 @@ fn main() -> ExitCode {
     }
 }
 
+/// The longest error line printed.
+const MAX_ERROR_CHARS: usize = 2000;
+
 fn fail(e: &anyhow::Error) -> ExitCode {
-    let msg = format!("{e:#}").replace(['\n', '\r'], " ");
+    // The message may quote a server: one line, no control characters, not endless.
+    let mut msg = sanitize::line(&format!("{e:#}"));
+    if let Some((at, _)) = msg.char_indices().nth(MAX_ERROR_CHARS) {
+        msg.truncate(at);
+        msg.push('…');
+    }
     let _ = writeln!(io::stderr(), "error: {msg}");
     ExitCode::FAILURE
 }
@@ -66,8 +75,11 @@ fn init_tracing(verbose: u8) {
         2 => "warn,armor_client=trace,armor_cli=trace,armor_emulator=debug,reqwest=debug",
         _ => "warn,armor_client=trace,armor_cli=trace,armor_emulator=trace,reqwest=trace",
     };
+    // Colour only on a terminal, and never with NO_COLOR set (https://no-color.org).
+    let colour = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_ansi(colour)
         .with_writer(io::stderr)
         .with_target(false)
         .try_init();

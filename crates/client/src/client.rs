@@ -249,6 +249,12 @@ impl Client {
         self.inner.memory_key.is_some()
     }
 
+    /// The account context asked for with an in-memory API key, if one was (without it the
+    /// key's first account is used, which takes a `GET /me` to know).
+    pub fn memory_key_account(&self) -> Option<AccountId> {
+        self.inner.memory_key.as_ref().and_then(|(_, account)| *account)
+    }
+
     /// Creates the session of an in-memory API key, once.
     pub(crate) async fn init_memory_key(&self, slot: &mut Option<Session>) -> Result<()> {
         if let (None, Some((key, account))) = (slot.as_ref(), &self.inner.memory_key) {

@@ -222,7 +222,7 @@ pub fn rfc3339(t: Timestamp) -> String {
 /// `1000 (Demo Corp)`, or `-`.
 pub fn account_label(s: &Session) -> String {
     match (s.account_id, s.account()) {
-        (Some(id), Some(a)) => format!("{id} ({})", a.name),
+        (Some(id), Some(a)) => format!("{id} ({})", crate::sanitize::line(&a.name)),
         (id, _) => or_dash(id),
     }
 }

@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use armor_client::Client;
 use armor_client::core::ids::parse_id;
 use armor_client::core::infra::{
@@ -201,10 +201,19 @@ async fn remove(
 ) -> Result<()> {
     let id = vm_id(raw)?;
     let client = ctx.client()?;
-    let session = client.session().await?;
-    let account =
-        session.account_id.context("the session has no account context; run `armor account context ID`")?;
-    let mut request = DeleteVmRequest::new(account.get(), id, &session.user.username);
+    let (account, username) = if change.what_if && client.is_memory_key() {
+        // Nothing may be sent: the key's identity is not known without `GET /me`.
+        (client.memory_key_account(), "<the API key's user>".to_owned())
+    } else {
+        let session = client.session().await?;
+        (session.account_id, session.user.username)
+    };
+    let account = match (account, change.what_if) {
+        (Some(a), _) => a.get(),
+        (None, true) => 0,
+        (None, false) => bail!("the session has no account context; run `armor account context ID`"),
+    };
+    let mut request = DeleteVmRequest::new(account, id, &username);
     request.delete_now = delete_now;
     let what = format!("remove VM {id}");
     let body = serde_json::to_value(&request)?;
@@ -250,7 +259,8 @@ async fn create(ctx: &Context, args: CreateVm, out: &mut dyn Write) -> Result<()
         Format::Table => {
             let ids: Vec<String> =
                 placed.vms.iter().filter_map(|v| v.get("vmId")).map(|v| v.to_string()).collect();
-            writeln!(out, "Order {} {}: VM(s) {}.", placed.id, placed.status, ids.join(", "))?;
+            let line = format!("Order {} {}: VM(s) {}.", placed.id, placed.status, ids.join(", "));
+            writeln!(out, "{}", crate::sanitize::line(&line))?;
             Ok(())
         }
     }
