@@ -21,7 +21,9 @@ mod config;
 mod directory;
 mod error;
 mod estate;
+mod faults;
 mod identity;
+mod serve;
 mod server;
 mod state;
 mod stats;
@@ -30,5 +32,6 @@ mod vms;
 mod workloads;
 
 pub use config::{ConfigError, EmulatorConfig, TokenUnit};
+pub use faults::{FaultError, FaultKind, FaultRule};
 pub use server::Emulator;
 pub use stats::{EndpointStats, Stats};

@@ -8,6 +8,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::config::EmulatorConfig;
 use crate::estate::Estate;
+use crate::faults::Faults;
 use crate::stats::StatsRecorder;
 use crate::tenant::Tenant;
 
@@ -17,6 +18,7 @@ pub struct AppState {
     pub config: EmulatorConfig,
     pub tenant: Tenant,
     pub stats: StatsRecorder,
+    pub faults: Faults,
     inner: Mutex<Inner>,
     estate: Mutex<Estate>,
 }
@@ -56,7 +58,8 @@ impl AppState {
     pub fn new(config: EmulatorConfig) -> Self {
         let tenant = Tenant::demo(&config.demo_username);
         let estate = Mutex::new(Estate::demo(&config.demo_username));
-        AppState { config, tenant, stats: StatsRecorder::default(), inner: Mutex::default(), estate }
+        let faults = Faults::new(config.faults.clone(), config.fault_seed);
+        AppState { config, tenant, stats: StatsRecorder::default(), faults, inner: Mutex::default(), estate }
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
