@@ -54,6 +54,12 @@ const MAX_ERROR_CHARS: usize = 2000;
 fn fail(e: &anyhow::Error) -> ExitCode {
     // The message may quote a server: one line, no control characters, not endless.
     let mut msg = sanitize::line(&format!("{e:#}"));
+    let too_large = e.chain().any(|c| {
+        matches!(c.downcast_ref::<armor_client::Error>(), Some(armor_client::Error::BodyTooLarge { .. }))
+    });
+    if too_large {
+        msg.push_str("; set ARMOR_MAX_RESPONSE_BYTES to change the limit");
+    }
     if let Some((at, _)) = msg.char_indices().nth(MAX_ERROR_CHARS) {
         msg.truncate(at);
         msg.push('…');

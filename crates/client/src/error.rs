@@ -99,6 +99,18 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// The connection broke after a request that changes something may have reached the
+    /// server. Not retried: whether the server acted on it is unknown.
+    #[error("the connection to {url} broke during {method}; the server may have acted on it: check before trying again")]
+    ConnectionLost {
+        /// The request method.
+        method: String,
+        /// The request URL (no query string).
+        url: String,
+        /// The cause.
+        #[source]
+        source: reqwest::Error,
+    },
     /// The server answered with an error status.
     #[error("{0}")]
     Api(Box<ApiFailure>),

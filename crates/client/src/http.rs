@@ -163,7 +163,13 @@ impl Http {
             };
             let delay = if reason.is_empty() { None } else { retry::delay(attempt + 1, retry_after, deadline) };
             let Some(delay) = delay else {
-                let resp = outcome.map_err(|source| Error::Unreachable { url: shown.clone(), source })?;
+                let resp = outcome.map_err(|source| {
+                    if retryable || source.is_connect() {
+                        Error::Unreachable { url: shown.clone(), source }
+                    } else {
+                        Error::ConnectionLost { method: call.method.to_string(), url: shown.clone(), source }
+                    }
+                })?;
                 let date = resp.headers().get(DATE).and_then(|d| d.to_str().ok()).and_then(parse_http_date);
                 let mut stream =
                     ResponseStream::new(resp, call.method.as_str(), call.path, self.max_response_bytes)?;
