@@ -287,3 +287,66 @@ mod tests {
         assert!(err.contains("p.json") && err.contains("armor login"), "{err}");
     }
 }
+
+#[cfg(all(test, unix))]
+mod hostile_tests {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+
+    use super::*;
+
+    fn session() -> Session {
+        let me = armor_core::Me::new(armor_core::User::new("a@b.c", "A", "B", 1), vec![]);
+        let key = crate::session::ApiKey::new("k", "s3cr3t".into()).unwrap();
+        Session::new("https://x".into(), Default::default(), crate::Credentials::ApiKey(key), me)
+    }
+
+    #[test]
+    fn a_symlinked_session_file_is_refused_and_its_target_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(dir.path(), "p").unwrap();
+        store.save(&session()).unwrap();
+        let target = dir.path().join("target.json");
+        fs::rename(store.path(), &target).unwrap();
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o644)).unwrap();
+        symlink(&target, store.path()).unwrap();
+        let err = store.load().unwrap_err();
+        assert!(matches!(err, Error::Symlink { .. }) && err.to_string().contains("p.json"), "{err}");
+        let err = store.save(&session()).unwrap_err();
+        assert!(matches!(err, Error::Symlink { .. }), "{err}");
+        assert_eq!(fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o644);
+        assert!(fs::symlink_metadata(store.path()).unwrap().file_type().is_symlink());
+    }
+
+    #[tokio::test]
+    async fn a_symlinked_lock_file_is_refused_and_nothing_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(dir.path(), "p").unwrap();
+        fs::create_dir_all(dir.path().join("sessions")).unwrap();
+        let target = dir.path().join("created");
+        symlink(&target, dir.path().join("sessions/p.lock")).unwrap();
+        let err = store.lock().await.unwrap_err();
+        assert!(matches!(err, Error::Symlink { .. }) && err.to_string().contains("p.lock"), "{err}");
+        assert!(!target.exists());
+    }
+
+    #[tokio::test]
+    async fn stale_temp_files_go_under_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(dir.path(), "p").unwrap();
+        store.save(&session()).unwrap();
+        let sessions = dir.path().join("sessions");
+        let mine = sessions.join(".p.aB3dE6.tmp");
+        let theirs = sessions.join(".pq.aB3dE6.tmp");
+        fs::write(&mine, "s3cr3t").unwrap();
+        fs::write(&theirs, "s3cr3t").unwrap();
+        let held = store.lock().await.unwrap();
+        assert!(!mine.exists() && theirs.exists());
+        fs::write(&mine, "s3cr3t").unwrap();
+        store.remove_stale_temps();
+        assert!(mine.exists(), "not while another holder has the lock");
+        drop(held);
+        store.remove_stale_temps();
+        assert!(!mine.exists());
+        assert!(store.load().unwrap().is_some());
+    }
+}
