@@ -36,7 +36,9 @@ pub async fn gate(
         // Like the real call, this needs a session (its server and account context), but
         // sends nothing: an API key from the environment has no session until `GET /me`.
         let (server, account) = if client.is_memory_key() {
-            let account = client.memory_key_account().map_or_else(|| "the key's first account".into(), |a| a.to_string());
+            let account = client
+                .memory_key_account()
+                .map_or_else(|| "the key's first account".into(), |a| a.to_string());
             (client.server().to_string(), format!(" (X-Account-Context: {account})"))
         } else {
             let session = client.session().await?;

@@ -37,13 +37,12 @@ pub fn clean(s: &str, mode: Mode) -> Cow<'_, str> {
             },
             '\u{9b}' => skip_csi(&mut chars),
             '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
-            '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                }
+            // Line breaks become one space (a second one in a row is dropped below).
+            '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{85}' | '\u{2028}' | '\u{2029}' if !out.ends_with(' ') => {
+                out.push(' ')
             }
             '\t' if mode == Mode::Line => out.push(' '),
-            c if safe(c) => out.push(c),
+            c if safe(c) && !matches!(c, '\u{2028}' | '\u{2029}') => out.push(c),
             _ => {}
         }
     }

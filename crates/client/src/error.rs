@@ -101,7 +101,9 @@ pub enum Error {
     },
     /// The connection broke after a request that changes something may have reached the
     /// server. Not retried: whether the server acted on it is unknown.
-    #[error("the connection to {url} broke during {method}; the server may have acted on it: check before trying again")]
+    #[error(
+        "the connection to {url} broke during {method}; the server may have acted on it: check before trying again"
+    )]
     ConnectionLost {
         /// The request method.
         method: String,

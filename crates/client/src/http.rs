@@ -155,13 +155,15 @@ impl Http {
             let left = deadline.saturating_duration_since(Instant::now());
             let outcome = self.request(&call, &url, left)?.send().await;
             let (reason, retry_after) = match &outcome {
-                Ok(resp) if retryable && retry::is_retryable_status(resp.status().as_u16()) => {
-                    (format!("HTTP {}", resp.status().as_u16()), retry::retry_after(resp.headers(), self.clock.now()))
-                }
+                Ok(resp) if retryable && retry::is_retryable_status(resp.status().as_u16()) => (
+                    format!("HTTP {}", resp.status().as_u16()),
+                    retry::retry_after(resp.headers(), self.clock.now()),
+                ),
                 Err(e) if retryable && retry::is_retryable_error(e) => (connection_error(e), None),
                 _ => (String::new(), None),
             };
-            let delay = if reason.is_empty() { None } else { retry::delay(attempt + 1, retry_after, deadline) };
+            let delay =
+                if reason.is_empty() { None } else { retry::delay(attempt + 1, retry_after, deadline) };
             let Some(delay) = delay else {
                 let resp = outcome.map_err(|source| {
                     if retryable || source.is_connect() {

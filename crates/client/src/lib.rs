@@ -43,8 +43,8 @@ pub use client::{Client, ClientBuilder};
 pub use error::{ApiFailure, Error, Result};
 pub use http::{RawResponse, Timeouts};
 pub use limits::{DEFAULT_MAX_RESPONSE_BYTES, ResponseStream};
-pub use retry::MAX_ATTEMPTS;
 pub use reqwest::Method;
+pub use retry::MAX_ATTEMPTS;
 pub use server::ServerUrl;
 pub use session::{
     ApiKey, ApiSecret, Credentials, FORMAT as SESSION_FORMAT, Freshness, RenewalPolicy, Session, TokenState,

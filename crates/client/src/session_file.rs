@@ -97,6 +97,7 @@ mod tests {
     impl<T> DoesNot for &Probe<T> {}
 
     #[test]
+    #[allow(clippy::needless_borrow)] // the borrow is what makes the probe work
     fn secret_holding_types_do_not_serialize() {
         assert!((&Probe::<User>(PhantomData)).serializes(), "the probe detects Serialize");
         assert!(!(&Probe::<Session>(PhantomData)).serializes());

@@ -113,7 +113,8 @@ impl SessionStore {
         safe_fs::restrict_dir(&dir);
         let path = self.path();
         safe_fs::refuse_symlink(&path)?;
-        let json = session_file::encode(session).map_err(|e| Error::io("encode", &path, io::Error::other(e)))?;
+        let json =
+            session_file::encode(session).map_err(|e| Error::io("encode", &path, io::Error::other(e)))?;
         // tempfile creates the file with mode 0600 on Unix, and removes it when dropped:
         // on every error below. (A killed process leaves it; see `remove_stale_temps`.)
         let mut tmp = tempfile::Builder::new()
@@ -214,7 +215,9 @@ impl SessionStore {
         for path in self.stale_temps() {
             match fs::remove_file(&path) {
                 Ok(()) => tracing::debug!(path = %path.display(), "removed a stale temporary session file"),
-                Err(e) => tracing::warn!(path = %path.display(), error = %e, "cannot remove a stale temporary session file"),
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "cannot remove a stale temporary session file")
+                }
             }
         }
     }

@@ -12,7 +12,11 @@ async fn emulator(rules: &[&str]) -> Emulator {
     Emulator::start(EmulatorConfig { faults, ..Default::default() }).await.unwrap()
 }
 
-async fn logged_in(emu: &Emulator, dir: &std::path::Path, tweak: impl FnOnce(armor_client::ClientBuilder) -> armor_client::ClientBuilder) -> Client {
+async fn logged_in(
+    emu: &Emulator,
+    dir: &std::path::Path,
+    tweak: impl FnOnce(armor_client::ClientBuilder) -> armor_client::ClientBuilder,
+) -> Client {
     let builder = Client::builder().server(emu.url()).store(SessionStore::new(dir, "default").unwrap());
     let client = tweak(builder).build().unwrap();
     let password = SecretString::from(EmulatorConfig::DEMO_PASSWORD);

@@ -194,9 +194,10 @@ mod tests {
     }
 
     #[test]
-    fn serde_round_trip_validates() {
+    fn deserializing_validates() {
+        // Reading is free; writing the token is the session store's job alone (no Serialize).
         let t: AccessToken = serde_json::from_str("\"2261bac252204c2ea93ed32ea1ffd3ab\"").unwrap();
-        assert_eq!(serde_json::to_string(&t).unwrap(), "\"2261bac252204c2ea93ed32ea1ffd3ab\"");
+        assert_eq!(t.expose(), "2261bac252204c2ea93ed32ea1ffd3ab");
         assert!(serde_json::from_str::<AccessToken>("\"short\"").is_err());
     }
 

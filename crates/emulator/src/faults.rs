@@ -39,7 +39,9 @@ pub struct FaultRule {
 
 /// A rule that cannot be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid fault {spec:?}: {reason}; expected METHOD PATH=KIND:RATE, e.g. 'GET /vms=503:0.3', with KIND 500, 503, 429, reset or delay:MS and RATE from 0 to 1")]
+#[error(
+    "invalid fault {spec:?}: {reason}; expected METHOD PATH=KIND:RATE, e.g. 'GET /vms=503:0.3', with KIND 500, 503, 429, reset or delay:MS and RATE from 0 to 1"
+)]
 pub struct FaultError {
     spec: String,
     reason: &'static str,
@@ -79,7 +81,8 @@ impl FromStr for FaultRule {
     fn from_str(spec: &str) -> Result<Self, FaultError> {
         let err = |reason| FaultError { spec: spec.chars().take(200).collect(), reason };
         let (target, effect) = spec.trim().split_once('=').ok_or_else(|| err("no '='"))?;
-        let (method, path) = target.trim().split_once(' ').ok_or_else(|| err("no space between METHOD and PATH"))?;
+        let (method, path) =
+            target.trim().split_once(' ').ok_or_else(|| err("no space between METHOD and PATH"))?;
         let (method, path) = (method.trim(), path.trim());
         if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
             return Err(err("METHOD must be letters, e.g. GET"));
@@ -131,7 +134,8 @@ impl Faults {
     pub fn new(rules: Vec<FaultRule>, seed: u64) -> Self {
         let mut rng = fastrand::Rng::with_seed(seed);
         // Start below 1 - rate: the first matching request is never a fault unless rate 1.
-        let credit = rules.iter().map(|r| if r.rate >= 1.0 { 1.0 } else { rng.f64() * (1.0 - r.rate) }).collect();
+        let credit =
+            rules.iter().map(|r| if r.rate >= 1.0 { 1.0 } else { rng.f64() * (1.0 - r.rate) }).collect();
         Faults { rules, credit: Mutex::new(credit) }
     }
 
@@ -168,7 +172,16 @@ mod tests {
             assert_eq!(rule.kind(), kind, "{spec}");
         }
         assert_eq!("get /me=reset:0.2".parse::<FaultRule>().unwrap().to_string(), "GET /me=reset");
-        for bad in ["GET /vms", "GET /vms=503", "GET /vms=404:1", "GET /vms=503:2", "/vms=503:1", "GET vms=503:1", "GET /x=delay:x:1", "G-T /x=500:1"] {
+        for bad in [
+            "GET /vms",
+            "GET /vms=503",
+            "GET /vms=404:1",
+            "GET /vms=503:2",
+            "/vms=503:1",
+            "GET vms=503:1",
+            "GET /x=delay:x:1",
+            "G-T /x=500:1",
+        ] {
             let err = bad.parse::<FaultRule>().unwrap_err().to_string();
             assert!(err.contains("METHOD PATH=KIND:RATE"), "{bad}: {err}");
         }

@@ -177,9 +177,12 @@ async fn handle(app: &mut Router, state: &AppState, req: Request<Incoming>) -> R
             FaultKind::Delay(d) => tokio::time::sleep(d).await,
             FaultKind::Status(s) => {
                 let status = StatusCode::from_u16(s).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-                let mut resp =
-                    ApiError::new(status, "injected_fault", format!("fault injected by the emulator ({rule})"))
-                        .into_response();
+                let mut resp = ApiError::new(
+                    status,
+                    "injected_fault",
+                    format!("fault injected by the emulator ({rule})"),
+                )
+                .into_response();
                 if s == 429 {
                     resp.headers_mut().insert("retry-after", axum::http::HeaderValue::from_static("1"));
                 }

@@ -28,7 +28,9 @@ async fn unknown_methods_share_one_stats_key() {
     let emu = start(|_| {}).await;
     for i in 0..50 {
         let method = format!("M{i}{}", "X".repeat(2000));
-        let answer = raw(&emu, format!("{method} /vms HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes()).await;
+        let answer =
+            raw(&emu, format!("{method} /vms HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes())
+                .await;
         assert!(answer.starts_with("HTTP/1.1 4"), "{answer}");
     }
     let stats = emu.stats();
@@ -81,7 +83,12 @@ async fn idle_connections_cannot_starve_requests() {
 
 #[tokio::test]
 async fn faults_are_injected_and_counted() {
-    let rules = ["GET /locations=429:1", "GET /vms=500:1", "POST /auth/token=reset:1", "GET /_emulator/stats=delay:50:1"];
+    let rules = [
+        "GET /locations=429:1",
+        "GET /vms=500:1",
+        "POST /auth/token=reset:1",
+        "GET /_emulator/stats=delay:50:1",
+    ];
     let emu = start(|c| c.faults = rules.iter().map(|r| r.parse::<FaultRule>().unwrap()).collect()).await;
     let http = reqwest::Client::new();
     let resp = http.get(format!("{}/locations", emu.url())).send().await.unwrap();
@@ -94,7 +101,12 @@ async fn faults_are_injected_and_counted() {
     assert_eq!(http.get(format!("{}/_emulator/stats", emu.url())).send().await.unwrap().status(), 200);
     let stats: Value =
         http.get(format!("{}/_emulator/stats", emu.url())).send().await.unwrap().json().await.unwrap();
-    for (rule, n) in [("GET /locations=429", 1), ("GET /vms=500", 1), ("POST /auth/token=reset", 1), ("GET /_emulator/stats=delay:50", 2)] {
+    for (rule, n) in [
+        ("GET /locations=429", 1),
+        ("GET /vms=500", 1),
+        ("POST /auth/token=reset", 1),
+        ("GET /_emulator/stats=delay:50", 2),
+    ] {
         assert_eq!(stats["faults"][rule], n, "{rule}: {stats}");
     }
     // Faults answer before routing: the endpoints never saw those requests.

@@ -72,7 +72,9 @@ fn endless_server(announce: bool) -> String {
                 let mut buf = [0u8; 65536];
                 let _ = s.read(&mut buf);
                 let length = if announce { "Content-Length: 104857600\r\n" } else { "" };
-                let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{length}Connection: close\r\n\r\n");
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{length}Connection: close\r\n\r\n"
+                );
                 let _ = s.write_all(head.as_bytes());
                 let chunk = [b'x'; 16384];
                 while s.write_all(&chunk).is_ok() {}
@@ -87,9 +89,11 @@ fn endless_and_huge_bodies_fail_clearly() {
     for announce in [false, true] {
         let url = endless_server(announce);
         let armor = Armor::new().env("ARMOR_MAX_RESPONSE_BYTES", "1000000").env("ARMOR_PASSWORD", "pw");
-        armor
-            .run(&["login", "--server", &url, "--username", "u"])
-            .failure(&["POST /auth/authorize", "larger than the limit of 1000000 bytes", "ARMOR_MAX_RESPONSE_BYTES"]);
+        armor.run(&["login", "--server", &url, "--username", "u"]).failure(&[
+            "POST /auth/authorize",
+            "larger than the limit of 1000000 bytes",
+            "ARMOR_MAX_RESPONSE_BYTES",
+        ]);
     }
     Armor::new()
         .env("ARMOR_MAX_RESPONSE_BYTES", "lots")
@@ -123,7 +127,8 @@ fn api_errors_quote_a_bounded_part_of_the_body() {
     let emu = Emu::start();
     let armor = Armor::new();
     armor.login(&emu, &[]);
-    let long: &'static str = Box::leak(format!("{{\"Message\":\"{}\"}}", "y".repeat(20_000)).into_boxed_str());
+    let long: &'static str =
+        Box::leak(format!("{{\"Message\":\"{}\"}}", "y".repeat(20_000)).into_boxed_str());
     repoint_session(&armor, &canned_server(500, "application/json", long));
     let run = armor.run(&["api", "GET", "/vms"]).failure(&["answered HTTP 500 (expected 2xx)"]);
     assert!(run.stderr.len() < 1000 && run.stdout.is_empty(), "{run:#?}");
@@ -144,7 +149,21 @@ fn what_if_sends_nothing_with_an_environment_key() {
         &["vm", "start", "2001", "--what-if"],
         &["vm", "rename", "2001", "x", "--what-if"],
         &["vm", "remove", "2001", "--what-if"],
-        &["vm", "create", "--name", "n", "--location", "DFW01", "--sku", "A1-101", "--workload-id", "1", "--tier-id", "1", "--what-if"],
+        &[
+            "vm",
+            "create",
+            "--name",
+            "n",
+            "--location",
+            "DFW01",
+            "--sku",
+            "A1-101",
+            "--workload-id",
+            "1",
+            "--tier-id",
+            "1",
+            "--what-if",
+        ],
         &["workload", "rename", "1", "x", "--what-if"],
         &["workload", "remove", "1", "--what-if"],
         &["api", "DELETE", "/apps/1", "--what-if"],

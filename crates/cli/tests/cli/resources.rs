@@ -309,7 +309,9 @@ fn api_calls() {
     let run = armor.run(&["api", "GET", "/vms/9999"]);
     assert_eq!(run.code, 1);
     assert!(
-        run.stdout.is_empty() && run.stderr.contains("answered HTTP 404 (expected 2xx): {") && run.stderr.contains("NotFound"),
+        run.stdout.is_empty()
+            && run.stderr.contains("answered HTTP 404 (expected 2xx): {")
+            && run.stderr.contains("NotFound"),
         "{run:#?}"
     );
     let run = armor.run(&["api", "GET", "/vms/9999", "--expect", "404"]).success();
