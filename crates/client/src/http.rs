@@ -172,6 +172,13 @@ impl Http {
                         Error::ConnectionLost { method: call.method.to_string(), url: shown.clone(), source }
                     }
                 })?;
+                // Redirects are off, so this holds; checked all the same before a byte is read.
+                if resp.url().origin() != self.server.origin() {
+                    return Err(Error::InvalidPath {
+                        path: limits::quote(call.path),
+                        reason: "it led to another server",
+                    });
+                }
                 let date = resp.headers().get(DATE).and_then(|d| d.to_str().ok()).and_then(parse_http_date);
                 let mut stream =
                     ResponseStream::new(resp, call.method.as_str(), call.path, self.max_response_bytes)?;

@@ -54,6 +54,9 @@ pub struct Issued {
 
 const FAILURE_WINDOW: SignedDuration = SignedDuration::from_secs(60);
 
+/// Above this many user names with failed logins, old ones are forgotten.
+const MAX_TRACKED_USERS: usize = 10_000;
+
 impl AppState {
     pub fn new(config: EmulatorConfig) -> Self {
         let tenant = Tenant::demo(&config.demo_username);
@@ -87,7 +90,12 @@ impl AppState {
     pub fn authorize(&self, username: &str, password: &str) -> Result<String, LoginRefused> {
         let now = self.now();
         let mut inner = self.lock();
-        let failures = inner.failures.entry(username.to_owned()).or_default();
+        // Made-up user names must not grow the table without end: past a bound, forget
+        // the names whose failures are out of the window.
+        if inner.failures.len() >= MAX_TRACKED_USERS {
+            inner.failures.retain(|_, f| f.back().is_some_and(|t| now.duration_since(*t) < FAILURE_WINDOW));
+        }
+        let failures = inner.failures.entry(username.chars().take(256).collect()).or_default();
         while failures.front().is_some_and(|t| now.duration_since(*t) >= FAILURE_WINDOW) {
             failures.pop_front();
         }
@@ -99,7 +107,7 @@ impl AppState {
             failures.push_back(now);
             return Err(LoginRefused::BadCredentials);
         }
-        inner.failures.remove(username);
+        inner.failures.remove(&username.chars().take(256).collect::<String>());
         let code = random_hex(24);
         let grant = Grant { username: username.to_owned(), expires_at: self.expiry(self.config.code_ttl) };
         inner.codes.retain(|_, g| g.expires_at > now);
@@ -191,6 +199,21 @@ mod tests {
         assert_eq!(s.authorize(user, EmulatorConfig::DEMO_PASSWORD), Err(LoginRefused::TooManyAttempts));
         clock.advance(Duration::from_secs(61));
         assert!(s.authorize(user, EmulatorConfig::DEMO_PASSWORD).is_ok());
+    }
+
+    #[test]
+    fn made_up_user_names_do_not_pile_up() {
+        let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
+        let s = state(&clock);
+        for round in 0..3 {
+            for i in 0..MAX_TRACKED_USERS {
+                let _ = s.authorize(&format!("{round}-{i}-{}", "x".repeat(1000)), "wrong");
+            }
+            clock.advance(Duration::from_secs(61));
+        }
+        let inner = s.lock();
+        assert!(inner.failures.len() <= MAX_TRACKED_USERS + 1, "{}", inner.failures.len());
+        assert!(inner.failures.keys().all(|k| k.len() <= 256));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `armor api METHOD PATH`: a raw authenticated call, like `gh api`.
 
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 
 use anyhow::{Context as _, Result, bail};
 use armor_client::Method;
@@ -58,6 +58,15 @@ pub async fn run(ctx: &Context, args: ApiArgs, out: &mut dyn Write) -> Result<()
         let want = args.expect.map_or("2xx".to_owned(), |s| s.to_string());
         let said = if text.is_empty() { String::new() } else { format!(": {text}{cut}") };
         bail!("{method} {} answered HTTP {status} (expected {want}){said}", args.path);
+    }
+    if std::io::stdout().is_terminal() {
+        // A person reads this: no escape sequences or control characters from the server
+        // (a pipe or a file gets the exact bytes).
+        let body = response.collect().await?;
+        for line in String::from_utf8_lossy(&body).lines() {
+            writeln!(out, "{}", crate::sanitize::clean(line, crate::sanitize::Mode::Cell))?;
+        }
+        return Ok(());
     }
     // Copied as it arrives (within the response size limit), never held whole.
     let mut last = None;
