@@ -72,6 +72,11 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().filter_map(|c| c.downcast_ref::<io::Error>()).any(|io| io.kind() == io::ErrorKind::BrokenPipe)
 }
 
+/// Colour only on a terminal, and never with `NO_COLOR` set (<https://no-color.org>).
+fn use_colour(stderr_is_terminal: bool, no_color: bool) -> bool {
+    stderr_is_terminal && !no_color
+}
+
 /// `-v` shows armor's own request and session events; `-vv` adds the HTTP client's.
 /// Nothing logged at any level contains a password, token or secret.
 fn init_tracing(verbose: u8) {
@@ -81,12 +86,21 @@ fn init_tracing(verbose: u8) {
         2 => "warn,armor_client=trace,armor_cli=trace,armor_emulator=debug,reqwest=debug",
         _ => "warn,armor_client=trace,armor_cli=trace,armor_emulator=trace,reqwest=trace",
     };
-    // Colour only on a terminal, and never with NO_COLOR set (https://no-color.org).
-    let colour = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let colour = use_colour(io::stderr().is_terminal(), std::env::var_os("NO_COLOR").is_some());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_ansi(colour)
         .with_writer(io::stderr)
         .with_target(false)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn colour_needs_a_terminal_and_no_no_color() {
+        assert!(super::use_colour(true, false));
+        assert!(!super::use_colour(true, true));
+        assert!(!super::use_colour(false, false));
+    }
 }

@@ -332,6 +332,18 @@ mod hostile_tests {
         assert!(!target.exists());
     }
 
+    #[test]
+    fn a_failed_save_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(dir.path(), "p").unwrap();
+        // A directory where the session file should be: the final rename fails.
+        fs::create_dir_all(store.path()).unwrap();
+        assert!(store.save(&session()).is_err());
+        let names: Vec<_> =
+            fs::read_dir(dir.path().join("sessions")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("p.json")], "only the directory is there");
+    }
+
     #[tokio::test]
     async fn stale_temp_files_go_under_the_lock() {
         let dir = tempfile::tempdir().unwrap();
