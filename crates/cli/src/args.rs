@@ -226,6 +226,16 @@ pub struct EmulatorArgs {
     /// Failed logins per user name within a minute before answering 429
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub max_failed_logins: u32,
+    /// Inject a fault: 'METHOD PATH=KIND:RATE', KIND one of 500, 503, 429, reset, delay:MS;
+    /// RATE from 0 to 1; PATH may use {name} for one segment (repeatable)
+    #[arg(long = "fault", value_name = "RULE")]
+    pub faults: Vec<armor_emulator::FaultRule>,
+    /// Seed of the generator that decides when faults fire (same seed, same faults)
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub fault_seed: u64,
+    /// Most connections open at once; at the limit the oldest idle one is closed
+    #[arg(long, default_value_t = 1024, value_name = "N")]
+    pub max_connections: usize,
 }
 
 /// The unit of `expires_in`.

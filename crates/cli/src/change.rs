@@ -33,11 +33,21 @@ pub async fn gate(
 ) -> Result<bool> {
     let (method, path, body) = request;
     if change.what_if {
-        // Like the real call, this needs a session (its server and account context).
-        let session = client.session().await?;
+        // Like the real call, this needs a session (its server and account context), but
+        // sends nothing: an API key from the environment has no session until `GET /me`.
+        let (server, account) = if client.is_memory_key() {
+            let account = client
+                .memory_key_account()
+                .map_or_else(|| "the key's first account".into(), |a| a.to_string());
+            (client.server().to_string(), format!(" (X-Account-Context: {account})"))
+        } else {
+            let session = client.session().await?;
+            let account =
+                session.account_id.map(|a| format!(" (X-Account-Context: {a})")).unwrap_or_default();
+            (session.server, account)
+        };
         let body = body.map(|b| format!(" {b}")).unwrap_or_default();
-        let account = session.account_id.map(|a| format!(" (X-Account-Context: {a})")).unwrap_or_default();
-        writeln!(out, "What if: {what}: {method} {}{path}{body}{account}", session.server)?;
+        writeln!(out, "What if: {what}: {method} {server}{path}{body}{account}")?;
         writeln!(out, "Nothing was sent.")?;
         return Ok(true);
     }

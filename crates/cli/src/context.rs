@@ -18,6 +18,8 @@ pub struct Context {
     pub api_version: Option<String>,
     pub expires_in_unit: ExpiresInUnit,
     pub format: Format,
+    /// The largest response body read (`ARMOR_MAX_RESPONSE_BYTES`, default 32 MiB).
+    pub max_response_bytes: u64,
     /// An API key from `ARMOR_API_KEY_ID` + `ARMOR_API_KEY_SECRET`, used without storing.
     pub env_key: Option<EnvKey>,
 }
@@ -71,7 +73,14 @@ impl Context {
             Ok(v) if !v.is_empty() => v.parse().map_err(|e: String| anyhow!("ARMOR_EXPIRES_IN_UNIT: {e}"))?,
             _ => ExpiresInUnit::Auto,
         };
+        let max_response_bytes = match env("ARMOR_MAX_RESPONSE_BYTES") {
+            Some(v) => v.parse::<u64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                anyhow!("ARMOR_MAX_RESPONSE_BYTES: expected a number of bytes above 0, got {v:?}")
+            })?,
+            None => armor_client::DEFAULT_MAX_RESPONSE_BYTES,
+        };
         Ok(Context {
+            max_response_bytes,
             config_dir,
             profile,
             env_key: EnvKey::from_env()?,
@@ -86,9 +95,11 @@ impl Context {
         Ok(SessionStore::new(&self.config_dir, &self.profile)?)
     }
 
-    /// Server, API version and unit settings shared by every client.
+    /// Server, API version, unit and limit settings shared by every client.
     fn base(&self) -> armor_client::ClientBuilder {
-        let mut b = Client::builder().expires_in_unit(self.expires_in_unit);
+        let mut b = Client::builder()
+            .expires_in_unit(self.expires_in_unit)
+            .max_response_bytes(self.max_response_bytes);
         if let Some(s) = &self.server {
             b = b.server(s);
         }

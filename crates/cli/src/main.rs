@@ -12,8 +12,9 @@ mod context;
 mod glob;
 mod output;
 mod prompt;
+mod sanitize;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -47,14 +48,33 @@ fn main() -> ExitCode {
     }
 }
 
+/// The longest error line printed.
+const MAX_ERROR_CHARS: usize = 2000;
+
 fn fail(e: &anyhow::Error) -> ExitCode {
-    let msg = format!("{e:#}").replace(['\n', '\r'], " ");
+    // The message may quote a server: one line, no control characters, not endless.
+    let mut msg = sanitize::line(&format!("{e:#}"));
+    let too_large = e.chain().any(|c| {
+        matches!(c.downcast_ref::<armor_client::Error>(), Some(armor_client::Error::BodyTooLarge { .. }))
+    });
+    if too_large {
+        msg.push_str("; set ARMOR_MAX_RESPONSE_BYTES to change the limit");
+    }
+    if let Some((at, _)) = msg.char_indices().nth(MAX_ERROR_CHARS) {
+        msg.truncate(at);
+        msg.push('…');
+    }
     let _ = writeln!(io::stderr(), "error: {msg}");
     ExitCode::FAILURE
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().filter_map(|c| c.downcast_ref::<io::Error>()).any(|io| io.kind() == io::ErrorKind::BrokenPipe)
+}
+
+/// Colour only on a terminal, and never with `NO_COLOR` set (<https://no-color.org>).
+fn use_colour(stderr_is_terminal: bool, no_color: bool) -> bool {
+    stderr_is_terminal && !no_color
 }
 
 /// `-v` shows armor's own request and session events; `-vv` adds the HTTP client's.
@@ -66,9 +86,21 @@ fn init_tracing(verbose: u8) {
         2 => "warn,armor_client=trace,armor_cli=trace,armor_emulator=debug,reqwest=debug",
         _ => "warn,armor_client=trace,armor_cli=trace,armor_emulator=trace,reqwest=trace",
     };
+    let colour = use_colour(io::stderr().is_terminal(), std::env::var_os("NO_COLOR").is_some());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_ansi(colour)
         .with_writer(io::stderr)
         .with_target(false)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn colour_needs_a_terminal_and_no_no_color() {
+        assert!(super::use_colour(true, false));
+        assert!(!super::use_colour(true, true));
+        assert!(!super::use_colour(false, false));
+    }
 }

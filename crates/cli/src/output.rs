@@ -1,4 +1,5 @@
-//! Rendering: JSON, aligned key-value blocks and tables, all through a `Write`.
+//! Rendering: JSON, aligned key-value blocks and tables, all through a `Write`. Text
+//! (not JSON) is passed through [`sanitize`] first: its values may come from a server.
 
 use std::io::Write;
 
@@ -7,6 +8,7 @@ use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
 use crate::args::Format;
+use crate::sanitize::{self, Mode};
 
 /// Writes `value` as pretty JSON and a newline.
 pub fn json(out: &mut dyn Write, value: &impl Serialize) -> Result<()> {
@@ -24,7 +26,7 @@ pub fn result(
 ) -> Result<()> {
     match format {
         Format::Json => json(out, value),
-        Format::Table => Ok(writeln!(out, "{}", text())?),
+        Format::Table => Ok(writeln!(out, "{}", sanitize::line(&text()))?),
     }
 }
 
@@ -32,7 +34,7 @@ pub fn result(
 pub fn fields(out: &mut dyn Write, rows: &[(&str, String)]) -> Result<()> {
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0) + 1;
     for (k, v) in rows {
-        writeln!(out, "{:<width$} {v}", format!("{k}:"))?;
+        writeln!(out, "{:<width$} {}", format!("{k}:"), sanitize::clean(v, Mode::Cell))?;
     }
     Ok(())
 }
@@ -44,7 +46,7 @@ pub fn table(out: &mut dyn Write, headers: &[&str], rows: Vec<Vec<String>>) -> R
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(headers.iter().map(|h| h.to_uppercase()));
     for row in rows {
-        t.add_row(row);
+        t.add_row(row.iter().map(|cell| sanitize::clean(cell, Mode::Cell).into_owned()));
     }
     for line in t.lines() {
         writeln!(out, "{}", line.trim_end().strip_prefix(' ').unwrap_or(line.trim_end()))?;
@@ -73,9 +75,9 @@ pub fn or_dash(v: Option<impl ToString>) -> String {
 /// `ID (name)`, `ID`, `(name)`, or `-`.
 pub fn labelled(id: Option<impl ToString>, name: Option<&str>) -> String {
     match (id.map(|i| i.to_string()), name) {
-        (Some(id), Some(n)) => format!("{id} ({n})"),
+        (Some(id), Some(n)) => format!("{id} ({})", sanitize::line(n)),
         (Some(id), None) => id,
-        (None, Some(n)) => format!("({n})"),
+        (None, Some(n)) => format!("({})", sanitize::line(n)),
         (None, None) => "-".into(),
     }
 }

@@ -10,6 +10,7 @@ use tokio::sync::Mutex;
 
 use crate::error::{Error, Result};
 use crate::http::{Auth, Call, Http, RawResponse, Timeouts};
+use crate::limits::ResponseStream;
 use crate::server::ServerUrl;
 use crate::session::{ApiKey, RenewalPolicy, Session};
 use crate::store::{DEFAULT_PROFILE, SessionStore};
@@ -23,6 +24,7 @@ pub struct ClientBuilder {
     policy: RenewalPolicy,
     expires_in_unit: ExpiresInUnit,
     timeouts: Timeouts,
+    max_response_bytes: u64,
     clock: Arc<dyn Clock>,
     replace_session: bool,
     api_key: Option<ApiKey>,
@@ -38,6 +40,7 @@ impl Default for ClientBuilder {
             policy: RenewalPolicy::default(),
             expires_in_unit: ExpiresInUnit::Auto,
             timeouts: Timeouts::default(),
+            max_response_bytes: crate::limits::DEFAULT_MAX_RESPONSE_BYTES,
             clock: Arc::new(SystemClock),
             replace_session: false,
             api_key: None,
@@ -85,6 +88,14 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body read, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES), 32 MiB). A larger
+    /// body fails with [`Error::BodyTooLarge`] without being held in memory.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Where time comes from (tests inject a manual clock).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
@@ -117,6 +128,9 @@ impl ClientBuilder {
     /// A corrupt session file is not an error here (so that `login` can replace it); it is
     /// reported by the first call that needs the session.
     pub fn build(self) -> Result<Client> {
+        if let Some(store) = &self.store {
+            store.remove_stale_temps();
+        }
         let stored = match &self.store {
             Some(store) if !self.replace_session => store.load().ok().flatten(),
             _ => None,
@@ -143,7 +157,7 @@ impl ClientBuilder {
             (None, Some(s)) => s.api_version,
             (None, None) => ApiVersion::default(),
         };
-        let http = Http::new(server, self.timeouts, self.clock.clone())?;
+        let http = Http::new(server, self.timeouts, self.max_response_bytes, self.clock.clone())?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -235,6 +249,12 @@ impl Client {
         self.inner.memory_key.is_some()
     }
 
+    /// The account context asked for with an in-memory API key, if one was (without it the
+    /// key's first account is used, which takes a `GET /me` to know).
+    pub fn memory_key_account(&self) -> Option<AccountId> {
+        self.inner.memory_key.as_ref().and_then(|(_, account)| *account)
+    }
+
     /// Creates the session of an in-memory API key, once.
     pub(crate) async fn init_memory_key(&self, slot: &mut Option<Session>) -> Result<()> {
         if let (None, Some((key, account))) = (slot.as_ref(), &self.inner.memory_key) {
@@ -274,6 +294,22 @@ impl Client {
         call.account = session.account_id;
         call.body = body;
         self.inner.http.send_raw(call).await
+    }
+
+    /// Like [`Client::request_raw`], but the body is left unread: read it chunk by chunk
+    /// (within the response size limit) without holding it whole, e.g. to copy it to a file.
+    pub async fn request_stream(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<ResponseStream> {
+        let session = self.ensure_fresh().await?;
+        let mut call = Call::new(method, path);
+        call.auth = Auth::from(&session.auth);
+        call.account = session.account_id;
+        call.body = body;
+        self.inner.http.send_stream(call).await
     }
 
     /// An authenticated `GET` decoded as `T`.

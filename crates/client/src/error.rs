@@ -99,6 +99,20 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// The connection broke after a request that changes something may have reached the
+    /// server. Not retried: whether the server acted on it is unknown.
+    #[error(
+        "the connection to {url} broke during {method}; the server may have acted on it: check before trying again"
+    )]
+    ConnectionLost {
+        /// The request method.
+        method: String,
+        /// The request URL (no query string).
+        url: String,
+        /// The cause.
+        #[source]
+        source: reqwest::Error,
+    },
     /// The server answered with an error status.
     #[error("{0}")]
     Api(Box<ApiFailure>),
@@ -142,6 +156,31 @@ pub enum Error {
         what: String,
         /// How long it waited.
         after: std::time::Duration,
+    },
+    /// A session or lock file that is a symbolic link: refused, never followed.
+    #[error("refusing to use {}: it is a symbolic link; armor keeps its session files as regular files", path.display())]
+    Symlink {
+        /// The link.
+        path: PathBuf,
+    },
+    /// A request path that is not an API path on the client's server.
+    #[error("invalid request path {path:?}: {reason}")]
+    InvalidPath {
+        /// The path (at most a few hundred characters of it).
+        path: String,
+        /// Why it is refused.
+        reason: &'static str,
+    },
+    /// A response body larger than the client's limit (see
+    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+    #[error("the response to {method} {path} is larger than the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The request method.
+        method: String,
+        /// The request path.
+        path: String,
+        /// The limit in bytes.
+        limit: u64,
     },
     /// The renewal policy's fraction is outside (0, 1].
     #[error("invalid renewal threshold {0}: expected a fraction above 0 and at most 1")]

@@ -12,6 +12,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiFailure, Error, Result};
+use crate::limits::{self, ResponseStream};
+use crate::retry;
 use crate::server::ServerUrl;
 use crate::session::{ApiKey, Credentials};
 
@@ -95,10 +97,17 @@ pub(crate) struct Http {
     client: reqwest::Client,
     server: ServerUrl,
     clock: Arc<dyn Clock>,
+    timeouts: Timeouts,
+    max_response_bytes: u64,
 }
 
 impl Http {
-    pub fn new(server: ServerUrl, timeouts: Timeouts, clock: Arc<dyn Clock>) -> Result<Self> {
+    pub fn new(
+        server: ServerUrl,
+        timeouts: Timeouts,
+        max_response_bytes: u64,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self> {
         let client = reqwest::Client::builder()
             .user_agent(concat!("armor/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(timeouts.connect)
@@ -107,17 +116,110 @@ impl Http {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|source| Error::Unreachable { url: server.to_string(), source })?;
-        Ok(Http { client, server, clock })
+        Ok(Http { client, server, clock, timeouts, max_response_bytes })
     }
 
     pub fn server(&self) -> &ServerUrl {
         &self.server
     }
 
-    /// Sends `call`; returns status and body of any response, error or not.
+    /// Sends `call`; returns status and body of any response, error or not. The body is
+    /// read within the response size limit.
     pub async fn send_raw(&self, call: Call<'_>) -> Result<RawResponse> {
-        let url = self.server.join(call.path);
-        let mut req = self.client.request(call.method.clone(), &url).header(ACCEPT, "application/json");
+        let started = Instant::now();
+        let (method, path) = (call.method.clone(), call.path);
+        let stream = self.send_stream(call).await?;
+        let status = stream.status();
+        let date = stream.date;
+        let body = stream.collect().await?;
+        tracing::debug!(
+            method = %method,
+            path = %path.split('?').next().unwrap_or(path),
+            status,
+            bytes = body.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "http request"
+        );
+        Ok(RawResponse { status, body, date, received_at: self.clock.now() })
+    }
+
+    /// Sends `call` (again, for `GET` and `HEAD`, on a connection error or a 429, 502, 503
+    /// or 504, see [`crate::retry`]) and returns the response with its body unread.
+    pub async fn send_stream(&self, call: Call<'_>) -> Result<ResponseStream> {
+        let url = self.url(call.path)?;
+        let deadline = Instant::now() + call.timeout.unwrap_or(self.timeouts.request);
+        let retryable = retry::is_retryable_method(&call.method);
+        let shown = url.split('?').next().unwrap_or(&url).to_owned();
+        let mut attempt = 1;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let outcome = self.request(&call, &url, left)?.send().await;
+            let (reason, retry_after) = match &outcome {
+                Ok(resp) if retryable && retry::is_retryable_status(resp.status().as_u16()) => (
+                    format!("HTTP {}", resp.status().as_u16()),
+                    retry::retry_after(resp.headers(), self.clock.now()),
+                ),
+                Err(e) if retryable && retry::is_retryable_error(e) => (connection_error(e), None),
+                _ => (String::new(), None),
+            };
+            let delay =
+                if reason.is_empty() { None } else { retry::delay(attempt + 1, retry_after, deadline) };
+            let Some(delay) = delay else {
+                let resp = outcome.map_err(|source| {
+                    if retryable || source.is_connect() {
+                        Error::Unreachable { url: shown.clone(), source }
+                    } else {
+                        Error::ConnectionLost { method: call.method.to_string(), url: shown.clone(), source }
+                    }
+                })?;
+                // Redirects are off, so this holds; checked all the same before a byte is read.
+                if resp.url().origin() != self.server.origin() {
+                    return Err(Error::InvalidPath {
+                        path: limits::quote(call.path),
+                        reason: "it led to another server",
+                    });
+                }
+                let date = resp.headers().get(DATE).and_then(|d| d.to_str().ok()).and_then(parse_http_date);
+                let mut stream =
+                    ResponseStream::new(resp, call.method.as_str(), call.path, self.max_response_bytes)?;
+                stream.date = date;
+                return Ok(stream);
+            };
+            attempt += 1;
+            tracing::info!(
+                method = %call.method,
+                url = %shown,
+                %reason,
+                attempt,
+                of = retry::MAX_ATTEMPTS,
+                delay_ms = delay.as_millis() as u64,
+                "retrying"
+            );
+            drop(outcome);
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// The URL of `path`, which must be an API path (`/...`) that stays on this server.
+    fn url(&self, path: &str) -> Result<String> {
+        let invalid = |reason| Error::InvalidPath { path: limits::quote(path), reason };
+        if !path.starts_with('/') || path.starts_with("//") {
+            return Err(invalid("an API path starts with a single '/'"));
+        }
+        if path.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err(invalid("it contains white space or control characters"));
+        }
+        let url = self.server.join(path);
+        let parsed = url::Url::parse(&url).map_err(|_| invalid("it does not make a valid URL"))?;
+        if parsed.origin() != self.server.origin() {
+            return Err(invalid("it leads to another server"));
+        }
+        Ok(url)
+    }
+
+    /// One attempt of `call`, signed afresh (a new PSK nonce each time).
+    fn request(&self, call: &Call<'_>, url: &str, timeout: Duration) -> Result<reqwest::RequestBuilder> {
+        let mut req = self.client.request(call.method.clone(), url).header(ACCEPT, "application/json");
         match call.auth {
             Auth::None => {}
             Auth::Token(token) => {
@@ -139,27 +241,10 @@ impl Http {
         if let Some(id) = call.account {
             req = req.header("X-Account-Context", id.to_string());
         }
-        if let Some(body) = call.body {
-            req = req.header(reqwest::header::CONTENT_TYPE, "application/json").body(body);
+        if let Some(body) = &call.body {
+            req = req.header(reqwest::header::CONTENT_TYPE, "application/json").body(body.clone());
         }
-        if let Some(t) = call.timeout {
-            req = req.timeout(t);
-        }
-        let started = Instant::now();
-        let unreachable = |source| Error::Unreachable { url: url.clone(), source };
-        let resp = req.send().await.map_err(unreachable)?;
-        let status = resp.status();
-        let date = resp.headers().get(DATE).and_then(|d| d.to_str().ok()).and_then(parse_http_date);
-        let body = resp.bytes().await.map_err(unreachable)?.to_vec();
-        tracing::debug!(
-            method = %call.method,
-            url = %url,
-            status = status.as_u16(),
-            bytes = body.len(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "http request"
-        );
-        Ok(RawResponse { status: status.as_u16(), body, date, received_at: self.clock.now() })
+        Ok(req.timeout(timeout))
     }
 
     /// Sends `call` and decodes a success body as `T`; an error status becomes
@@ -171,6 +256,19 @@ impl Http {
         check_status(&method, &path, &raw)?;
         decode(&method, &path, &raw.body)
     }
+}
+
+/// A short description of a transport error for the retry log (never a secret: reqwest
+/// errors carry no headers or bodies).
+fn connection_error(e: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut cause = String::from("connection error");
+    let mut source = e.source();
+    while let Some(s) = source {
+        cause = s.to_string();
+        source = s.source();
+    }
+    limits::quote(&cause)
 }
 
 fn sensitive(value: String) -> Result<HeaderValue> {
@@ -231,9 +329,10 @@ pub(crate) fn check_status(method: &str, path: &str, raw: &RawResponse) -> Resul
         .and_then(|b| b.message().map(str::to_owned))
         .or_else(|| {
             let t = text.trim();
-            (!t.is_empty() && t.len() <= 200 && !t.starts_with('<')).then(|| t.to_owned())
+            (!t.is_empty() && !t.starts_with('<')).then(|| t.to_owned())
         })
-        .or_else(|| status.canonical_reason().map(str::to_owned));
+        .or_else(|| status.canonical_reason().map(str::to_owned))
+        .map(|m| limits::quote(&m));
     Err(Error::Api(Box::new(ApiFailure {
         status: raw.status,
         method: method.to_owned(),

@@ -28,9 +28,13 @@ mod auth;
 mod client;
 mod error;
 mod http;
+mod limits;
 pub mod resources;
+mod retry;
+mod safe_fs;
 mod server;
 mod session;
+mod session_file;
 mod settings;
 mod store;
 
@@ -38,7 +42,9 @@ pub use armor_core as core;
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiFailure, Error, Result};
 pub use http::{RawResponse, Timeouts};
+pub use limits::{DEFAULT_MAX_RESPONSE_BYTES, ResponseStream};
 pub use reqwest::Method;
+pub use retry::MAX_ATTEMPTS;
 pub use server::ServerUrl;
 pub use session::{
     ApiKey, ApiSecret, Credentials, FORMAT as SESSION_FORMAT, Freshness, RenewalPolicy, Session, TokenState,

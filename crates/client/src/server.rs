@@ -59,6 +59,11 @@ impl ServerUrl {
         self.0.as_str().trim_end_matches('/')
     }
 
+    /// The scheme, host and port every request URL must keep.
+    pub(crate) fn origin(&self) -> url::Origin {
+        self.0.origin()
+    }
+
     /// The URL of an API path such as `/auth/token`.
     pub fn join(&self, path: &str) -> String {
         format!("{}{}", self.as_str(), path)

@@ -8,7 +8,7 @@ use std::fmt;
 use armor_core::{AccessToken, Account, AccountId, ApiVersion, Me, User};
 use jiff::{SignedDuration, Timestamp};
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -18,8 +18,10 @@ pub const FORMAT: u32 = 1;
 
 /// A signed-in Armor session, as kept in memory and in the session file.
 ///
-/// `Debug` never shows the token or the API key secret.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// `Debug` never shows the token or the API key secret, and it does not implement
+/// `Serialize`: secrets are written only by [`SessionStore`](crate::SessionStore) in its
+/// own private file format.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Session {
     /// Session file format, [`FORMAT`].
@@ -49,7 +51,7 @@ pub struct Session {
 }
 
 /// How a session authenticates its requests.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "mode", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Credentials {
@@ -70,7 +72,7 @@ impl Credentials {
 }
 
 /// An API key (ARMOR-PSK). `Debug` never shows the secret.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ApiKey {
     /// The key id (a UUID in Armor's portal).
@@ -78,7 +80,7 @@ pub struct ApiKey {
     /// The secret key.
     pub secret: ApiSecret,
     /// When the key was stored (login), if it was.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub stored_at: Option<Timestamp>,
 }
 
@@ -121,12 +123,6 @@ impl PartialEq for ApiSecret {
     }
 }
 
-impl Serialize for ApiSecret {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.expose())
-    }
-}
-
 impl<'de> Deserialize<'de> for ApiSecret {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         SecretString::deserialize(d).map(ApiSecret)
@@ -134,7 +130,7 @@ impl<'de> Deserialize<'de> for ApiSecret {
 }
 
 /// An FH-AUTH token and its lifetime.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct TokenState {
     /// The access token.
@@ -359,8 +355,8 @@ mod tests {
         let key = ApiKey::new("key-1", SecretString::from("s3cr3t-value")).unwrap();
         let s = Session::new("https://x".into(), ApiVersion::V1_0, Credentials::ApiKey(key), me);
         assert!(!format!("{s:?}").contains("s3cr3t-value"));
-        let json = serde_json::to_string(&s).unwrap();
-        assert!(json.contains(r#""mode":"api_key""#) && json.contains("s3cr3t-value"), "{json}");
+        let json = String::from_utf8(crate::session_file::encode(&s).unwrap()).unwrap();
+        assert!(json.contains(r#""mode": "api_key""#) && json.contains("s3cr3t-value"), "{json}");
         assert_eq!(serde_json::from_str::<Session>(&json).unwrap(), s);
     }
 }

@@ -55,9 +55,10 @@ impl Settings {
     }
 
     /// The profile to use: `explicit` (flag or environment), else the default profile
-    /// from the settings, else [`DEFAULT_PROFILE`].
+    /// from the settings, else [`DEFAULT_PROFILE`]. An explicit name must be valid: an
+    /// empty one is an error, not the default.
     pub fn resolve_profile(config_dir: &Path, explicit: Option<&str>) -> Result<String> {
-        let name = match explicit.filter(|p| !p.is_empty()) {
+        let name = match explicit {
             Some(p) => p.to_owned(),
             None => Self::load(config_dir)?.default_profile.unwrap_or_else(|| DEFAULT_PROFILE.to_owned()),
         };
@@ -78,6 +79,8 @@ mod tests {
         assert_eq!(Settings::resolve_profile(dir.path(), None).unwrap(), "prod");
         assert_eq!(Settings::resolve_profile(dir.path(), Some("ci")).unwrap(), "ci");
         assert!(Settings::resolve_profile(dir.path(), Some("a/b")).is_err());
+        let err = Settings::resolve_profile(dir.path(), Some("")).unwrap_err().to_string();
+        assert!(err.contains("invalid profile name \"\""), "{err}");
         fs::write(Settings::path(dir.path()), b"{oops").unwrap();
         let err = Settings::resolve_profile(dir.path(), None).unwrap_err().to_string();
         assert!(err.contains("config.json"), "{err}");

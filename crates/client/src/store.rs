@@ -11,15 +11,21 @@
 //!     <profile>.lock          0600  advisory lock held around read-refresh-write
 //! ```
 //!
+//! Session and lock files are opened without following symbolic links, and permissions
+//! are tightened only on files and directories the current user owns. A save killed
+//! half-way leaves `.<profile>.XXXXXX.tmp`; the next command that takes the lock (and
+//! `logout`) removes it.
+//!
 //! The lock is a separate file because the session file is replaced by rename: a lock on
 //! the old inode would not exclude a process that opened the new one.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::session::Session;
+use crate::{safe_fs, session_file};
 
 /// The profile used when none is named.
 pub const DEFAULT_PROFILE: &str = "default";
@@ -80,17 +86,20 @@ impl SessionStore {
         self.sessions_dir().join(format!("{}.lock", self.profile))
     }
 
-    /// Reads the session; `None` if there is none.
+    /// Reads the session; `None` if there is none. A session file that is a symbolic
+    /// link is refused (an error naming it), never followed.
     pub fn load(&self) -> Result<Option<Session>> {
         let path = self.path();
-        let bytes = match fs::read(&path) {
-            Ok(b) => b,
+        let mut file = match safe_fs::open_read(&path) {
+            Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Error::io("read", path, e)),
+            Err(e) => return Err(safe_fs::error("read", &path, e)),
         };
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(|e| Error::io("read", &path, e))?;
         let session = serde_json::from_slice(&bytes)
             .map_err(|source| Error::CorruptSession { path: path.clone(), source })?;
-        restrict(&path, 0o600);
+        safe_fs::restrict_file(&file, &path, &self.sessions_dir());
         Ok(Some(session))
     }
 
@@ -101,20 +110,21 @@ impl SessionStore {
         let dir = self.sessions_dir();
         ensure_private_dir(&self.config_dir)?;
         ensure_private_dir(&dir)?;
-        restrict(&dir, 0o700);
-        let json = serde_json::to_vec_pretty(session)
-            .map_err(|e| Error::io("encode", self.path(), io::Error::other(e)))?;
-        // tempfile creates the file with mode 0600 on Unix.
+        safe_fs::restrict_dir(&dir);
+        let path = self.path();
+        safe_fs::refuse_symlink(&path)?;
+        let json =
+            session_file::encode(session).map_err(|e| Error::io("encode", &path, io::Error::other(e)))?;
+        // tempfile creates the file with mode 0600 on Unix, and removes it when dropped:
+        // on every error below. (A killed process leaves it; see `remove_stale_temps`.)
         let mut tmp = tempfile::Builder::new()
-            .prefix(&format!(".{}.", self.profile))
-            .suffix(".tmp")
+            .prefix(&self.temp_prefix())
+            .suffix(TEMP_SUFFIX)
             .tempfile_in(&dir)
             .map_err(|e| Error::io("create a temporary file in", &dir, e))?;
         tmp.write_all(&json)
-            .and_then(|()| tmp.write_all(b"\n"))
             .and_then(|()| tmp.as_file().sync_all())
             .map_err(|e| Error::io("write", tmp.path().to_owned(), e))?;
-        let path = self.path();
         tmp.persist(&path).map_err(|e| Error::io("replace", path, e.error))?;
         sync_dir(&dir)
     }
@@ -150,28 +160,71 @@ impl SessionStore {
         Ok(names)
     }
 
-    /// Takes the profile's exclusive advisory lock, waiting for other processes.
+    /// Takes the profile's exclusive advisory lock, waiting for other processes, then
+    /// removes temporary files a killed process left behind. A lock file that is a
+    /// symbolic link is refused, never followed.
     pub async fn lock(&self) -> Result<StoreLock> {
         ensure_private_dir(&self.config_dir)?;
         ensure_private_dir(&self.sessions_dir())?;
         let path = self.lock_path();
-        tokio::task::spawn_blocking(move || {
-            let file = open_private(&path).map_err(|e| Error::io("open", &path, e))?;
+        let lock = tokio::task::spawn_blocking(move || {
+            let file = safe_fs::open_lock(&path).map_err(|e| safe_fs::error("open", &path, e))?;
             file.lock().map_err(|e| Error::io("lock", &path, e))?;
             Ok(StoreLock { _file: file })
         })
         .await
-        .map_err(|e| Error::io("lock", self.lock_path(), io::Error::other(e)))?
+        .map_err(|e| Error::io("lock", self.lock_path(), io::Error::other(e)))??;
+        self.remove_stale_temps_locked();
+        Ok(lock)
+    }
+
+    /// Removes temporary session files a killed process left behind, if there are any
+    /// and the lock is free right now (without waiting). Cheap: one directory listing.
+    pub fn remove_stale_temps(&self) {
+        if self.stale_temps().is_empty() {
+            return;
+        }
+        let Ok(file) = safe_fs::open_lock(&self.lock_path()) else { return };
+        if file.try_lock().is_ok() {
+            self.remove_stale_temps_locked();
+        }
+    }
+
+    fn temp_prefix(&self) -> String {
+        format!(".{}.", self.profile)
+    }
+
+    /// This profile's temporary files (`.<profile>.XXXXXX.tmp`). Only a save holding the
+    /// lock makes one, so with the lock held every one found is stale.
+    fn stale_temps(&self) -> Vec<PathBuf> {
+        let prefix = self.temp_prefix();
+        let Ok(entries) = fs::read_dir(self.sessions_dir()) else { return Vec::new() };
+        entries
+            .filter_map(|e| e.ok())
+            .filter(|e| {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                name.starts_with(&prefix) && name.ends_with(TEMP_SUFFIX)
+            })
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.path())
+            .collect()
+    }
+
+    fn remove_stale_temps_locked(&self) {
+        for path in self.stale_temps() {
+            match fs::remove_file(&path) {
+                Ok(()) => tracing::debug!(path = %path.display(), "removed a stale temporary session file"),
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "cannot remove a stale temporary session file")
+                }
+            }
+        }
     }
 }
 
-fn open_private(path: &Path) -> io::Result<File> {
-    let mut opts = OpenOptions::new();
-    opts.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    opts.open(path)
-}
+/// The suffix of temporary session files.
+const TEMP_SUFFIX: &str = ".tmp";
 
 /// Creates `dir` (mode 0700) if missing. An existing directory is left as the user set it.
 pub(crate) fn ensure_private_dir(dir: &Path) -> Result<()> {
@@ -180,23 +233,6 @@ pub(crate) fn ensure_private_dir(dir: &Path) -> Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(dir).map_err(|e| Error::io("create directory", dir, e))
-}
-
-/// Takes group and other permissions off `path` if it has any (someone loosened a file
-/// or directory that holds secrets), with a warning. Best effort.
-fn restrict(path: &Path, mode: u32) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        if let Ok(meta) = fs::metadata(path)
-            && meta.permissions().mode() & 0o077 != 0
-        {
-            tracing::warn!(path = %path.display(), "was accessible to other users; restricting it to its owner");
-            let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode));
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = (path, mode);
 }
 
 fn sync_dir(dir: &Path) -> Result<()> {
@@ -252,5 +288,80 @@ mod tests {
         fs::write(store.path(), b"{\"format\":1,\"serv").unwrap();
         let err = store.load().unwrap_err().to_string();
         assert!(err.contains("p.json") && err.contains("armor login"), "{err}");
+    }
+}
+
+#[cfg(all(test, unix))]
+mod hostile_tests {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+
+    use super::*;
+
+    fn session() -> Session {
+        let me = armor_core::Me::new(armor_core::User::new("a@b.c", "A", "B", 1), vec![]);
+        let key = crate::session::ApiKey::new("k", "s3cr3t".into()).unwrap();
+        Session::new("https://x".into(), Default::default(), crate::Credentials::ApiKey(key), me)
+    }
+
+    #[test]
+    fn a_symlinked_session_file_is_refused_and_its_target_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(dir.path(), "p").unwrap();
+        store.save(&session()).unwrap();
+        let target = dir.path().join("target.json");
+        fs::rename(store.path(), &target).unwrap();
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o644)).unwrap();
+        symlink(&target, store.path()).unwrap();
+        let err = store.load().unwrap_err();
+        assert!(matches!(err, Error::Symlink { .. }) && err.to_string().contains("p.json"), "{err}");
+        let err = store.save(&session()).unwrap_err();
+        assert!(matches!(err, Error::Symlink { .. }), "{err}");
+        assert_eq!(fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o644);
+        assert!(fs::symlink_metadata(store.path()).unwrap().file_type().is_symlink());
+    }
+
+    #[tokio::test]
+    async fn a_symlinked_lock_file_is_refused_and_nothing_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(dir.path(), "p").unwrap();
+        fs::create_dir_all(dir.path().join("sessions")).unwrap();
+        let target = dir.path().join("created");
+        symlink(&target, dir.path().join("sessions/p.lock")).unwrap();
+        let err = store.lock().await.unwrap_err();
+        assert!(matches!(err, Error::Symlink { .. }) && err.to_string().contains("p.lock"), "{err}");
+        assert!(!target.exists());
+    }
+
+    #[test]
+    fn a_failed_save_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(dir.path(), "p").unwrap();
+        // A directory where the session file should be: the final rename fails.
+        fs::create_dir_all(store.path()).unwrap();
+        assert!(store.save(&session()).is_err());
+        let names: Vec<_> =
+            fs::read_dir(dir.path().join("sessions")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("p.json")], "only the directory is there");
+    }
+
+    #[tokio::test]
+    async fn stale_temp_files_go_under_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(dir.path(), "p").unwrap();
+        store.save(&session()).unwrap();
+        let sessions = dir.path().join("sessions");
+        let mine = sessions.join(".p.aB3dE6.tmp");
+        let theirs = sessions.join(".pq.aB3dE6.tmp");
+        fs::write(&mine, "s3cr3t").unwrap();
+        fs::write(&theirs, "s3cr3t").unwrap();
+        let held = store.lock().await.unwrap();
+        assert!(!mine.exists() && theirs.exists());
+        fs::write(&mine, "s3cr3t").unwrap();
+        store.remove_stale_temps();
+        assert!(mine.exists(), "not while another holder has the lock");
+        drop(held);
+        store.remove_stale_temps();
+        assert!(!mine.exists());
+        assert!(store.load().unwrap().is_some());
     }
 }

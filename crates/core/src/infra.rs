@@ -6,6 +6,7 @@
 //! read tolerantly ([`crate::lenient`]); a command that must act on one checks it then.
 
 use jiff::Timestamp;
+use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -407,7 +408,7 @@ impl StorageItem {
 }
 
 /// `POST /orders/vms` body. `Debug` redacts the secret.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VmOrderRequest {
@@ -428,8 +429,10 @@ pub struct VmOrderRequest {
     /// Disks.
     #[serde(default)]
     pub storage: Vec<StorageItem>,
-    /// The administrator password of the new VM.
-    pub secret: String,
+    /// The administrator password of the new VM. Serialized (exposed) only as the body
+    /// of the order itself.
+    #[serde(serialize_with = "crate::auth::expose")]
+    pub secret: SecretString,
     /// Product SKU, e.g. `A1-101`.
     pub sku: String,
     /// How many VMs.
@@ -447,7 +450,7 @@ impl VmOrderRequest {
             tier_id: -1,
             tier_name: None,
             storage: Vec::new(),
-            secret: secret.into(),
+            secret: SecretString::from(secret.to_owned()),
             sku: sku.into(),
             quantity: 1,
         }
@@ -460,6 +463,12 @@ impl VmOrderRequest {
             o.insert("secret".into(), Value::String("<redacted>".into()));
         }
         v
+    }
+}
+
+impl PartialEq for VmOrderRequest {
+    fn eq(&self, other: &Self) -> bool {
+        self.redacted() == other.redacted() && self.secret.expose_secret() == other.secret.expose_secret()
     }
 }
 

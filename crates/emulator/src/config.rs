@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use armor_core::{Clock, SystemClock};
 
+use crate::faults::FaultRule;
+
 /// The unit the emulator reports `expires_in` in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TokenUnit {
@@ -47,6 +49,15 @@ pub struct EmulatorConfig {
     pub pascal_case_me: bool,
     /// Mutate every JSON success response with this seed (see [`crate::mutate`]).
     pub mutate_responses: Option<u64>,
+    /// Fault rules applied before routing (see [`FaultRule`]). Default none.
+    pub faults: Vec<FaultRule>,
+    /// The seed of the generator that decides when fault rules fire. Default 1.
+    pub fault_seed: u64,
+    /// The most connections open at once; at the limit the oldest idle one is closed to
+    /// make room. Default 1024.
+    pub max_connections: usize,
+    /// How long a client may take to send a request's headers. Default 10 s.
+    pub header_timeout: Duration,
     /// Where time comes from.
     pub clock: Arc<dyn Clock>,
 }
@@ -83,6 +94,12 @@ impl EmulatorConfig {
             || self.demo_api_key_secret.is_empty()
         {
             return Err(ConfigError::DemoApiKey);
+        }
+        if self.max_connections == 0 {
+            return Err(ConfigError::MaxConnections);
+        }
+        if self.header_timeout.is_zero() {
+            return Err(ConfigError::HeaderTimeout);
         }
         Ok(())
     }
@@ -121,6 +138,10 @@ impl Default for EmulatorConfig {
             power_delay: Duration::from_secs(2),
             pascal_case_me: false,
             mutate_responses: None,
+            faults: Vec::new(),
+            fault_seed: 1,
+            max_connections: 1024,
+            header_timeout: Duration::from_secs(10),
             clock: Arc::new(SystemClock),
         }
     }
@@ -144,6 +165,12 @@ pub enum ConfigError {
     /// Empty demo username or password.
     #[error("the demo username and password must not be empty")]
     DemoCredentials,
+    /// No connection allowed.
+    #[error("the connection limit must be at least 1")]
+    MaxConnections,
+    /// A zero header timeout.
+    #[error("the header timeout must be above 0")]
+    HeaderTimeout,
     /// An unusable demo API key.
     #[error("the demo API key id must be non-empty without colons or spaces, and its secret non-empty")]
     DemoApiKey,

@@ -18,19 +18,21 @@ pub struct ApiError {
 impl ApiError {
     /// An error with a status, a machine-readable code and a description.
     pub fn new(status: StatusCode, code: &str, description: impl Into<String>) -> Self {
+        let description = short(description.into());
         ApiError { status, body: Box::new(ErrorBody::auth(status.as_u16(), code, description)) }
     }
 
     /// An ARMOR-PSK rejection: the contract's body carries `Message` too.
     pub fn psk(status: StatusCode, code: &str, description: &str) -> Self {
-        let mut body = ErrorBody::auth(status.as_u16(), code, description);
-        body.message = Some(description.to_owned());
+        let description = short(description.to_owned());
+        let mut body = ErrorBody::auth(status.as_u16(), code, description.clone());
+        body.message = Some(description);
         ApiError { status, body: Box::new(body) }
     }
 
     /// A resource-style error: `{"ErrorCode", "Message", "ReferenceId"}`.
     pub fn resource(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        let body = ErrorBody::api(code, message, crate::state::random_hex(8));
+        let body = ErrorBody::api(code, short(message.into()), crate::state::random_hex(8));
         ApiError { status, body: Box::new(body) }
     }
 
@@ -63,6 +65,18 @@ impl ApiError {
     pub fn not_found(description: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", description)
     }
+}
+
+/// The most characters of a message an error echoes: a client's input (a path, a header,
+/// a name) is quoted only this far.
+const MAX_MESSAGE_CHARS: usize = 200;
+
+fn short(mut text: String) -> String {
+    if let Some((at, _)) = text.char_indices().nth(MAX_MESSAGE_CHARS) {
+        text.truncate(at);
+        text.push('…');
+    }
+    text
 }
 
 impl IntoResponse for ApiError {

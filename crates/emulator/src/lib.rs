@@ -22,8 +22,10 @@ mod config;
 mod directory;
 mod error;
 mod estate;
+mod faults;
 mod identity;
 pub mod mutate;
+mod serve;
 mod server;
 mod state;
 mod stats;
@@ -32,5 +34,6 @@ mod vms;
 mod workloads;
 
 pub use config::{ConfigError, EmulatorConfig, TokenUnit};
+pub use faults::{FaultError, FaultKind, FaultRule};
 pub use server::Emulator;
 pub use stats::{EndpointStats, Stats};

@@ -61,7 +61,7 @@ async fn stats_handler(State(state): State<Arc<AppState>>) -> Json<Stats> {
 }
 
 async fn unmatched(State(state): State<Arc<AppState>>, req: Request) -> ApiError {
-    state.stats.record(format!("{} <unmatched>", req.method()), 404);
+    state.stats.record(format!("{} <unmatched>", stats::method_key(req.method())), 404);
     error::not_found(req).await
 }
 
@@ -85,13 +85,7 @@ impl Emulator {
         let state = Arc::new(AppState::new(config));
         let app = router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await
-        });
+        let task = tokio::spawn(crate::serve::serve(listener, app, state.clone(), rx));
         // Bound to every interface: give the loopback URL, which clients accept over http.
         let url = match addr {
             SocketAddr::V4(a) if a.ip().is_unspecified() => format!("http://127.0.0.1:{}", a.port()),

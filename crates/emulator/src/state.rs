@@ -8,6 +8,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::config::EmulatorConfig;
 use crate::estate::Estate;
+use crate::faults::Faults;
 use crate::stats::StatsRecorder;
 use crate::tenant::Tenant;
 
@@ -17,6 +18,7 @@ pub struct AppState {
     pub config: EmulatorConfig,
     pub tenant: Tenant,
     pub stats: StatsRecorder,
+    pub faults: Faults,
     inner: Mutex<Inner>,
     estate: Mutex<Estate>,
 }
@@ -52,11 +54,15 @@ pub struct Issued {
 
 const FAILURE_WINDOW: SignedDuration = SignedDuration::from_secs(60);
 
+/// Above this many user names with failed logins, old ones are forgotten.
+const MAX_TRACKED_USERS: usize = 10_000;
+
 impl AppState {
     pub fn new(config: EmulatorConfig) -> Self {
         let tenant = Tenant::demo(&config.demo_username);
         let estate = Mutex::new(Estate::demo(&config.demo_username));
-        AppState { config, tenant, stats: StatsRecorder::default(), inner: Mutex::default(), estate }
+        let faults = Faults::new(config.faults.clone(), config.fault_seed);
+        AppState { config, tenant, stats: StatsRecorder::default(), faults, inner: Mutex::default(), estate }
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -84,7 +90,12 @@ impl AppState {
     pub fn authorize(&self, username: &str, password: &str) -> Result<String, LoginRefused> {
         let now = self.now();
         let mut inner = self.lock();
-        let failures = inner.failures.entry(username.to_owned()).or_default();
+        // Made-up user names must not grow the table without end: past a bound, forget
+        // the names whose failures are out of the window.
+        if inner.failures.len() >= MAX_TRACKED_USERS {
+            inner.failures.retain(|_, f| f.back().is_some_and(|t| now.duration_since(*t) < FAILURE_WINDOW));
+        }
+        let failures = inner.failures.entry(username.chars().take(256).collect()).or_default();
         while failures.front().is_some_and(|t| now.duration_since(*t) >= FAILURE_WINDOW) {
             failures.pop_front();
         }
@@ -96,7 +107,7 @@ impl AppState {
             failures.push_back(now);
             return Err(LoginRefused::BadCredentials);
         }
-        inner.failures.remove(username);
+        inner.failures.remove(&username.chars().take(256).collect::<String>());
         let code = random_hex(24);
         let grant = Grant { username: username.to_owned(), expires_at: self.expiry(self.config.code_ttl) };
         inner.codes.retain(|_, g| g.expires_at > now);
@@ -188,6 +199,21 @@ mod tests {
         assert_eq!(s.authorize(user, EmulatorConfig::DEMO_PASSWORD), Err(LoginRefused::TooManyAttempts));
         clock.advance(Duration::from_secs(61));
         assert!(s.authorize(user, EmulatorConfig::DEMO_PASSWORD).is_ok());
+    }
+
+    #[test]
+    fn made_up_user_names_do_not_pile_up() {
+        let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
+        let s = state(&clock);
+        for round in 0..3 {
+            for i in 0..MAX_TRACKED_USERS {
+                let _ = s.authorize(&format!("{round}-{i}-{}", "x".repeat(1000)), "wrong");
+            }
+            clock.advance(Duration::from_secs(61));
+        }
+        let inner = s.lock();
+        assert!(inner.failures.len() <= MAX_TRACKED_USERS + 1, "{}", inner.failures.len());
+        assert!(inner.failures.keys().all(|k| k.len() <= 256));
     }
 
     #[test]

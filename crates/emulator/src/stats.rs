@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::extract::{MatchedPath, Request, State};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
@@ -23,11 +24,16 @@ pub struct EndpointStats {
     pub server_error: u64,
 }
 
-/// Counters of every endpoint, keyed `"METHOD /path/{template}"`.
+/// Counters of every endpoint, keyed `"METHOD /path/{template}"` (a method other than the
+/// standard ones counts as `OTHER`, so clients cannot grow the table), and of injected
+/// faults, keyed by their rule (`"GET /vms=503"`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {
     /// Per endpoint.
     pub endpoints: BTreeMap<String, EndpointStats>,
+    /// Faults injected, per rule.
+    #[serde(default)]
+    pub faults: BTreeMap<String, u64>,
 }
 
 impl Stats {
@@ -53,6 +59,12 @@ impl StatsRecorder {
         }
     }
 
+    /// Counts a fault injected by `rule`.
+    pub fn record_fault(&self, rule: String) {
+        let mut stats = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        *stats.faults.entry(rule).or_default() += 1;
+    }
+
     pub fn snapshot(&self) -> Stats {
         self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
@@ -60,7 +72,7 @@ impl StatsRecorder {
 
 /// Middleware that counts each request under its matched route, or `<unmatched>`.
 pub async fn count(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    let method = req.method().clone();
+    let method = method_key(req.method());
     let path = req
         .extensions()
         .get::<MatchedPath>()
@@ -70,4 +82,20 @@ pub async fn count(State(state): State<Arc<AppState>>, req: Request, next: Next)
         state.stats.record(format!("{method} {path}"), response.status().as_u16());
     }
     response
+}
+
+/// The stats key of a method: the standard ones by name, any other as `OTHER`.
+pub fn method_key(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        Method::TRACE => "TRACE",
+        Method::CONNECT => "CONNECT",
+        _ => "OTHER",
+    }
 }

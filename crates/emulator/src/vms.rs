@@ -1,6 +1,7 @@
 //! VM endpoints: list, detail (by id or core GUID), rename, remove, power actions, and
 //! VM orders.
 
+use secrecy::ExposeSecret;
 use std::sync::Arc;
 
 use armor_core::infra::{DeleteVmRequest, NameRequest, PowerAction, VmOrderRequest, vm_status};
@@ -163,7 +164,7 @@ pub async fn order(
 ) -> Result<Json<Value>, ApiError> {
     let account = caller.account()?;
     let vm_name = name(&req.name)?;
-    if req.secret.chars().count() < 8 {
+    if req.secret.expose_secret().chars().count() < 8 {
         return Err(ApiError::invalid("The secret must be at least 8 characters"));
     }
     if req.sku.trim().is_empty() {

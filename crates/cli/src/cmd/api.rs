@@ -1,6 +1,6 @@
 //! `armor api METHOD PATH`: a raw authenticated call, like `gh api`.
 
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 
 use anyhow::{Context as _, Result, bail};
 use armor_client::Method;
@@ -38,21 +38,50 @@ pub async fn run(ctx: &Context, args: ApiArgs, out: &mut dyn Write) -> Result<()
     } else if args.change.what_if {
         bail!("--what-if is for requests that change something; a GET changes nothing");
     }
-    let raw = client.request_raw(method.clone(), &args.path, body.map(|b| b.0)).await?;
-    out.write_all(&raw.body)?;
-    if !raw.body.is_empty() && !raw.body.ends_with(b"\n") {
-        writeln!(out)?;
-    }
+    let mut response = client.request_stream(method.clone(), &args.path, body.map(|b| b.0)).await?;
+    let status = response.status();
     let ok = match args.expect {
-        Some(want) => raw.status == want,
-        None => (200..300).contains(&raw.status),
+        Some(want) => status == want,
+        None => (200..300).contains(&status),
     };
     if !ok {
+        // Not what was asked for: quote the start of the body in the error, print nothing.
+        let mut start = Vec::new();
+        while start.len() < QUOTED_BYTES
+            && let Some(chunk) = response.chunk().await?
+        {
+            start.extend_from_slice(&chunk);
+        }
+        let text = String::from_utf8_lossy(&start[..start.len().min(QUOTED_BYTES)]).into_owned();
+        let text = crate::sanitize::line(text.trim());
+        let cut = if start.len() > QUOTED_BYTES { "…" } else { "" };
         let want = args.expect.map_or("2xx".to_owned(), |s| s.to_string());
-        bail!("{method} {} answered HTTP {} (expected {want})", args.path, raw.status);
+        let said = if text.is_empty() { String::new() } else { format!(": {text}{cut}") };
+        bail!("{method} {} answered HTTP {status} (expected {want}){said}", args.path);
+    }
+    if std::io::stdout().is_terminal() {
+        // A person reads this: no escape sequences or control characters from the server
+        // (a pipe or a file gets the exact bytes).
+        let body = response.collect().await?;
+        for line in String::from_utf8_lossy(&body).lines() {
+            writeln!(out, "{}", crate::sanitize::clean(line, crate::sanitize::Mode::Cell))?;
+        }
+        return Ok(());
+    }
+    // Copied as it arrives (within the response size limit), never held whole.
+    let mut last = None;
+    while let Some(chunk) = response.chunk().await? {
+        out.write_all(&chunk)?;
+        last = chunk.last().copied().or(last);
+    }
+    if last.is_some_and(|b| b != b'\n') {
+        writeln!(out)?;
     }
     Ok(())
 }
+
+/// How much of an unexpected answer's body the error quotes.
+const QUOTED_BYTES: usize = 300;
 
 /// The body: JSON text, `@FILE` or `-` (stdin); must be valid JSON. Returns the bytes to
 /// send and the parsed value (for `--what-if`).

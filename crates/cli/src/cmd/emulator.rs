@@ -26,6 +26,9 @@ pub async fn run(args: EmulatorArgs, out: &mut dyn Write) -> Result<()> {
         power_delay: Duration::from_millis(args.power_delay_ms),
         pascal_case_me: args.pascal_case_me,
         mutate_responses: args.mutate_responses,
+        faults: args.faults,
+        fault_seed: args.fault_seed,
+        max_connections: args.max_connections,
         ..EmulatorConfig::default()
     };
     config.validate()?;
@@ -45,6 +48,9 @@ pub async fn run(args: EmulatorArgs, out: &mut dyn Write) -> Result<()> {
         if c.expires_in_unit == TokenUnit::Minutes { "minutes" } else { "seconds" },
         c.code_ttl.as_secs()
     )?;
+    for rule in &c.faults {
+        writeln!(out, "fault: {rule} at rate {}", rule.rate())?;
+    }
     writeln!(out, "try: armor login --server {} --username {}", emulator.url(), c.demo_username)?;
     writeln!(out, "press Ctrl-C to stop")?;
     out.flush()?;

@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use armor_client::Client;
 use armor_client::core::ids::parse_id;
 use armor_client::core::infra::{
@@ -11,7 +11,6 @@ use armor_client::core::infra::{
 };
 use armor_client::core::{CoreInstanceId, infra::Vm};
 use armor_client::resources::WaitOptions;
-use secrecy::ExposeSecret;
 use serde_json::json;
 
 use crate::args::Format;
@@ -212,10 +211,19 @@ async fn remove(
 ) -> Result<()> {
     let id = vm_id(raw)?;
     let client = ctx.client()?;
-    let session = client.session().await?;
-    let account =
-        session.account_id.context("the session has no account context; run `armor account context ID`")?;
-    let mut request = DeleteVmRequest::new(account.get(), id, &session.user.username);
+    let (account, username) = if change.what_if && client.is_memory_key() {
+        // Nothing may be sent: the key's identity is not known without `GET /me`.
+        (client.memory_key_account(), "<the API key's user>".to_owned())
+    } else {
+        let session = client.session().await?;
+        (session.account_id, session.user.username)
+    };
+    let account = match (account, change.what_if) {
+        (Some(a), _) => a.get(),
+        (None, true) => 0,
+        (None, false) => bail!("the session has no account context; run `armor account context ID`"),
+    };
+    let mut request = DeleteVmRequest::new(account, id, &username);
     request.delete_now = delete_now;
     let what = format!("remove VM {id}");
     let body = serde_json::to_value(&request)?;
@@ -254,15 +262,20 @@ async fn create(ctx: &Context, args: CreateVm, out: &mut dyn Write) -> Result<()
         "VM secret",
         "Administrator secret for the new VM",
     )?;
-    order.secret = secret.expose_secret().to_owned();
+    order.secret = secret;
     let placed = client.orders().create_vm(&order).await?;
     match ctx.format {
         Format::Json => output::json(out, &placed),
         Format::Table => {
             let ids: Vec<String> =
                 placed.vms.iter().filter_map(|v| v.get("vmId")).map(|v| v.to_string()).collect();
-            let status = or_dash(placed.status.as_deref());
-            writeln!(out, "Order {} {status}: VM(s) {}.", or_dash(placed.id), ids.join(", "))?;
+            let line = format!(
+                "Order {} {}: VM(s) {}.",
+                or_dash(placed.id),
+                or_dash(placed.status.as_deref()),
+                ids.join(", ")
+            );
+            writeln!(out, "{}", crate::sanitize::line(&line))?;
             Ok(())
         }
     }

@@ -2,6 +2,7 @@
 //! an ephemeral loopback port.
 
 mod emulator;
+mod hostile;
 mod lifecycle;
 mod login;
 mod psk;

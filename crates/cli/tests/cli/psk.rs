@@ -62,7 +62,7 @@ fn a_stored_api_key_works_for_every_session_command() {
     // Keys may not manage keys: the server's 403 comes through with its message.
     armor.run(&["api", "GET", "/users/4922/keys"]).failure(&["HTTP 403"]);
     let run = armor.run(&["-vv", "api", "GET", "/users/4922/keys"]);
-    assert!(run.stdout.contains("cannot be used with ARMOR-PSK"), "{run:#?}");
+    assert!(run.stderr.contains("cannot be used with ARMOR-PSK"), "{run:#?}");
     assert_no_secret(&run);
     armor.run(&["token", "print"]).failure(&["uses an API key", "no token"]);
     armor.run(&["token", "reissue"]).failure(&["uses an API key"]);

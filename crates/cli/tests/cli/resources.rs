@@ -309,10 +309,13 @@ fn api_calls() {
     let run = armor.run(&["api", "GET", "/vms/9999"]);
     assert_eq!(run.code, 1);
     assert!(
-        run.stdout.contains("NotFound") && run.stderr.contains("answered HTTP 404 (expected 2xx)"),
+        run.stdout.is_empty()
+            && run.stderr.contains("answered HTTP 404 (expected 2xx): {")
+            && run.stderr.contains("NotFound"),
         "{run:#?}"
     );
-    armor.run(&["api", "GET", "/vms/9999", "--expect", "404"]).success();
+    let run = armor.run(&["api", "GET", "/vms/9999", "--expect", "404"]).success();
+    assert!(run.stdout.contains("NotFound"), "{run:#?}");
     armor.run(&["api", "GET", "/vms", "--expect", "201"]).failure(&["expected 201"]);
     armor
         .run(&["api", "POST", "/apps/1/tiers", "--body", "@/nonexistent/x.json"])

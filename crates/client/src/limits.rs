@@ -1,0 +1,96 @@
+//! Bounded response bodies: `Content-Length` is checked first, then the stream is
+//! counted, so a server cannot make the client hold more than the limit in memory.
+//! Also the cap on how much of a body an error message may quote.
+
+use crate::error::{Error, Result};
+
+/// The default limit on a response body: 32 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The most characters of a server's text an error message quotes.
+pub(crate) const MAX_QUOTED_CHARS: usize = 300;
+
+/// A response whose body has not been read yet: read it chunk by chunk, within the limit.
+#[derive(Debug)]
+pub struct ResponseStream {
+    status: u16,
+    response: reqwest::Response,
+    method: String,
+    path: String,
+    limit: u64,
+    read: u64,
+    pub(crate) date: Option<jiff::Timestamp>,
+}
+
+impl ResponseStream {
+    /// Checks the announced length against `limit` before anything is read.
+    pub(crate) fn new(response: reqwest::Response, method: &str, path: &str, limit: u64) -> Result<Self> {
+        let too_large = || Error::BodyTooLarge { method: method.to_owned(), path: path.to_owned(), limit };
+        if response.content_length().is_some_and(|n| n > limit) {
+            return Err(too_large());
+        }
+        Ok(ResponseStream {
+            status: response.status().as_u16(),
+            response,
+            method: method.to_owned(),
+            path: path.to_owned(),
+            limit,
+            read: 0,
+            date: None,
+        })
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The next piece of the body; `None` at its end. Fails once the body passes the limit.
+    pub async fn chunk(&mut self) -> Result<Option<Vec<u8>>> {
+        let chunk = self.response.chunk().await.map_err(|source| Error::Unreachable {
+            url: self.response.url().as_str().split('?').next().unwrap_or_default().to_owned(),
+            source,
+        })?;
+        let Some(chunk) = chunk else { return Ok(None) };
+        self.read = self.read.saturating_add(chunk.len() as u64);
+        if self.read > self.limit {
+            return Err(Error::BodyTooLarge {
+                method: self.method.clone(),
+                path: self.path.clone(),
+                limit: self.limit,
+            });
+        }
+        Ok(Some(chunk.to_vec()))
+    }
+
+    /// The whole body, within the limit.
+    pub async fn collect(mut self) -> Result<Vec<u8>> {
+        let mut body = Vec::new();
+        while let Some(chunk) = self.chunk().await? {
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+}
+
+/// At most [`MAX_QUOTED_CHARS`] characters of `text`, with `…` when cut.
+pub(crate) fn quote(text: &str) -> String {
+    match text.char_indices().nth(MAX_QUOTED_CHARS) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_are_short() {
+        assert_eq!(quote("short"), "short");
+        let long = "é".repeat(1000);
+        let q = quote(&long);
+        assert_eq!(q.chars().count(), MAX_QUOTED_CHARS + 1);
+        assert!(q.ends_with('…'));
+    }
+}

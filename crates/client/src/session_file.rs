@@ -1,0 +1,110 @@
+//! The session file's format, private to the store: the only place a session's token or
+//! API key secret is serialized. The public types ([`Session`], [`AccessToken`],
+//! [`ApiSecret`](crate::ApiSecret)) do not implement `Serialize`, so user code cannot leak
+//! them with `serde_json::to_string`. Reading uses their `Deserialize`.
+
+use armor_core::{Account, AccountId, ApiVersion, User};
+use jiff::Timestamp;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::session::{Credentials, Session};
+
+#[derive(Serialize)]
+struct SessionFile<'a> {
+    format: u32,
+    server: &'a str,
+    api_version: ApiVersion,
+    auth: CredentialsFile<'a>,
+    user: &'a User,
+    accounts: &'a [Account],
+    departments: &'a [Value],
+    permissions: &'a Value,
+    features: &'a [Value],
+    account_id: Option<AccountId>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+enum CredentialsFile<'a> {
+    Token {
+        access_token: &'a str,
+        length_secs: u64,
+        started_at: Timestamp,
+        issued_at: Timestamp,
+        expires_at: Timestamp,
+    },
+    ApiKey {
+        key_id: &'a str,
+        secret: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        stored_at: Option<Timestamp>,
+    },
+}
+
+/// The session file's bytes: pretty JSON and a newline.
+pub(crate) fn encode(s: &Session) -> serde_json::Result<Vec<u8>> {
+    let auth = match &s.auth {
+        Credentials::Token(t) => CredentialsFile::Token {
+            access_token: t.access_token.expose(),
+            length_secs: t.length_secs,
+            started_at: t.started_at,
+            issued_at: t.issued_at,
+            expires_at: t.expires_at,
+        },
+        Credentials::ApiKey(k) => {
+            CredentialsFile::ApiKey { key_id: &k.key_id, secret: k.secret.expose(), stored_at: k.stored_at }
+        }
+    };
+    let file = SessionFile {
+        format: s.format,
+        server: &s.server,
+        api_version: s.api_version,
+        auth,
+        user: &s.user,
+        accounts: &s.accounts,
+        departments: &s.departments,
+        permissions: &s.permissions,
+        features: &s.features,
+        account_id: s.account_id,
+    };
+    let mut bytes = serde_json::to_vec_pretty(&file)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::marker::PhantomData;
+
+    use super::*;
+    use crate::session::{ApiKey, ApiSecret, TokenState};
+    use armor_core::AccessToken;
+
+    // Autoref specialisation: `serializes()` is `true` only for types with `Serialize`.
+    struct Probe<T>(PhantomData<T>);
+    trait Serializes {
+        fn serializes(&self) -> bool {
+            true
+        }
+    }
+    impl<T: Serialize> Serializes for Probe<T> {}
+    trait DoesNot {
+        fn serializes(&self) -> bool {
+            false
+        }
+    }
+    impl<T> DoesNot for &Probe<T> {}
+
+    #[test]
+    #[allow(clippy::needless_borrow)] // the borrow is what makes the probe work
+    fn secret_holding_types_do_not_serialize() {
+        assert!((&Probe::<User>(PhantomData)).serializes(), "the probe detects Serialize");
+        assert!(!(&Probe::<Session>(PhantomData)).serializes());
+        assert!(!(&Probe::<Credentials>(PhantomData)).serializes());
+        assert!(!(&Probe::<TokenState>(PhantomData)).serializes());
+        assert!(!(&Probe::<ApiKey>(PhantomData)).serializes());
+        assert!(!(&Probe::<ApiSecret>(PhantomData)).serializes());
+        assert!(!(&Probe::<AccessToken>(PhantomData)).serializes());
+    }
+}

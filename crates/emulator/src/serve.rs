@@ -1,0 +1,195 @@
+//! The connection loop: HTTP/1.1 with hyper, bounded against hostile clients.
+//!
+//! - Request headers must arrive within [`EmulatorConfig::header_timeout`] (10 s by
+//!   default), so slowloris connections are closed.
+//! - At most [`EmulatorConfig::max_connections`] connections are open. When a new one
+//!   arrives at the limit, the oldest *idle* connection (no request in progress: waiting
+//!   for headers or between keep-alive requests) is closed to make room; if every one is
+//!   busy, the new one is closed. A flood of idle connections cannot starve real requests.
+//! - Fault rules ([`crate::faults`]) run before the router.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode};
+use axum::response::IntoResponse;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, oneshot, watch};
+use tower_service::Service;
+
+use crate::error::ApiError;
+use crate::faults::FaultKind;
+use crate::state::AppState;
+
+/// The error that makes hyper close a connection without answering (a `reset` fault).
+#[derive(Debug)]
+struct Reset;
+
+impl std::fmt::Display for Reset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection reset by a fault rule")
+    }
+}
+
+impl std::error::Error for Reset {}
+
+/// One open connection: how many requests it has in progress, and how to close it.
+#[derive(Debug)]
+struct Conn {
+    busy: Arc<AtomicUsize>,
+    close: Arc<Notify>,
+}
+
+/// The open connections, oldest first.
+#[derive(Debug, Default)]
+struct Registry {
+    conns: Mutex<BTreeMap<u64, Conn>>,
+}
+
+impl Registry {
+    fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, Conn>> {
+        self.conns.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Closes the oldest connection without a request in progress; `false` if none is idle.
+    fn evict_idle(&self) -> bool {
+        let mut conns = self.lock();
+        let idle = conns.iter().find(|(_, c)| c.busy.load(Ordering::SeqCst) == 0).map(|(id, _)| *id);
+        match idle.and_then(|id| conns.remove(&id)) {
+            Some(conn) => {
+                conn.close.notify_one();
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Decrements a connection's in-progress count when a request's answer is ready.
+struct BusyGuard(Arc<AtomicUsize>);
+
+impl Drop for BusyGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Serves `app` on `listener` until `shutdown` fires, then lets requests in flight finish.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    app: Router,
+    state: Arc<AppState>,
+    mut shutdown: oneshot::Receiver<()>,
+) -> io::Result<()> {
+    let registry = Arc::new(Registry::default());
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let max = state.config.max_connections.max(1);
+    let mut next_id = 0u64;
+    loop {
+        let accepted = tokio::select! {
+            _ = &mut shutdown => break,
+            accepted = listener.accept() => accepted,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of file descriptors (or a connection that died in the backlog):
+                // make room if possible and try again shortly.
+                tracing::debug!(error = %e, "accept failed");
+                if !registry.evict_idle() {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                continue;
+            }
+        };
+        if registry.len() >= max && !registry.evict_idle() {
+            tracing::debug!(max, "connection limit reached and every connection is busy; refusing one");
+            drop(stream);
+            continue;
+        }
+        let _ = stream.set_nodelay(true);
+        next_id += 1;
+        let conn = Conn { busy: Arc::new(AtomicUsize::new(0)), close: Arc::new(Notify::new()) };
+        let (busy, close) = (conn.busy.clone(), conn.close.clone());
+        registry.lock().insert(next_id, conn);
+        let (app, state, registry, mut stop_rx, id) =
+            (app.clone(), state.clone(), registry.clone(), stop_rx.clone(), next_id);
+        let header_timeout = state.config.header_timeout;
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+                busy.fetch_add(1, Ordering::SeqCst);
+                let guard = BusyGuard(busy.clone());
+                let (mut app, state) = (app.clone(), state.clone());
+                async move {
+                    let _guard = guard;
+                    handle(&mut app, &state, req).await
+                }
+            });
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                () = close.notified() => {}
+                _ = async { stop_rx.wait_for(|stop| *stop).await.map(|_| ()) } => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+            registry.lock().remove(&id);
+        });
+    }
+    drop(listener);
+    let _ = stop_tx.send(true);
+    // Requests in flight finish (for up to 5 s); idle keep-alive connections close at once.
+    for _ in 0..1000 {
+        if registry.len() == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    for conn in std::mem::take(&mut *registry.lock()).into_values() {
+        conn.close.notify_one();
+    }
+    Ok(())
+}
+
+/// Applies a fault rule if one fires, else routes the request.
+async fn handle(app: &mut Router, state: &AppState, req: Request<Incoming>) -> Result<Response<Body>, Reset> {
+    if let Some(rule) = state.faults.pick(req.method().as_str(), req.uri().path()) {
+        state.stats.record_fault(rule.to_string());
+        match rule.kind() {
+            FaultKind::Reset => return Err(Reset),
+            FaultKind::Delay(d) => tokio::time::sleep(d).await,
+            FaultKind::Status(s) => {
+                let status = StatusCode::from_u16(s).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+                let mut resp = ApiError::new(
+                    status,
+                    "injected_fault",
+                    format!("fault injected by the emulator ({rule})"),
+                )
+                .into_response();
+                if s == 429 {
+                    resp.headers_mut().insert("retry-after", axum::http::HeaderValue::from_static("1"));
+                }
+                return Ok(resp);
+            }
+        }
+    }
+    let resp: Result<Response<Body>, Infallible> = app.call(req.map(Body::new)).await;
+    Ok(resp.unwrap_or_else(|e| match e {}))
+}
