@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use armor_client::core::{AccountId, ExpiresInUnit};
-use armor_client::{Client, SessionStore, Settings};
+use armor_client::{CaBundle, Client, SessionStore, Settings};
 use secrecy::SecretString;
 
 use crate::args::{Format, Global};
@@ -20,6 +20,8 @@ pub struct Context {
     pub format: Format,
     /// An API key from `ARMOR_API_KEY_ID` + `ARMOR_API_KEY_SECRET`, used without storing.
     pub env_key: Option<EnvKey>,
+    /// Extra trusted CAs from `--ca-cert` / `ARMOR_CA_BUNDLE`.
+    pub ca: CaBundle,
 }
 
 /// An API key given in the environment, with its optional account context.
@@ -71,7 +73,12 @@ impl Context {
             Ok(v) if !v.is_empty() => v.parse().map_err(|e: String| anyhow!("ARMOR_EXPIRES_IN_UNIT: {e}"))?,
             _ => ExpiresInUnit::Auto,
         };
+        let ca = match g.ca_cert.as_deref().filter(|p| !p.as_os_str().is_empty()) {
+            Some(path) => CaBundle::from_pem_file(path)?,
+            None => CaBundle::default(),
+        };
         Ok(Context {
+            ca,
             config_dir,
             profile,
             env_key: EnvKey::from_env()?,
@@ -88,7 +95,7 @@ impl Context {
 
     /// Server, API version and unit settings shared by every client.
     fn base(&self) -> armor_client::ClientBuilder {
-        let mut b = Client::builder().expires_in_unit(self.expires_in_unit);
+        let mut b = Client::builder().expires_in_unit(self.expires_in_unit).ca_bundle(self.ca.clone());
         if let Some(s) = &self.server {
             b = b.server(s);
         }

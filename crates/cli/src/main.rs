@@ -10,6 +10,7 @@ mod change;
 mod cmd;
 mod context;
 mod glob;
+mod jq;
 mod output;
 mod prompt;
 
@@ -42,7 +43,11 @@ fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = out.flush();
-            fail(&e)
+            match e.downcast_ref::<cmd::exec::ChildExit>() {
+                // `armor exec`: the child's status, and no error line of our own.
+                Some(child) => ExitCode::from(child.0),
+                None => fail(&e),
+            }
         }
     }
 }

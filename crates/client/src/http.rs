@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{ApiFailure, Error, Result};
 use crate::server::ServerUrl;
 use crate::session::{ApiKey, Credentials};
+use crate::tls::{self, CaBundle};
 
 /// Timeouts of the shared HTTP client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,15 +99,22 @@ pub(crate) struct Http {
 }
 
 impl Http {
-    pub fn new(server: ServerUrl, timeouts: Timeouts, clock: Arc<dyn Clock>) -> Result<Self> {
-        let client = reqwest::Client::builder()
+    pub fn new(server: ServerUrl, timeouts: Timeouts, clock: Arc<dyn Clock>, ca: &CaBundle) -> Result<Self> {
+        let https = !server.as_str().starts_with("http://");
+        let mut builder = reqwest::Client::builder()
             .user_agent(concat!("armor/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(timeouts.connect)
             .timeout(timeouts.request)
-            .https_only(!server.as_str().starts_with("http://"))
+            .https_only(https)
             .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|source| Error::Unreachable { url: server.to_string(), source })?;
+            .tls_backend_preconfigured(tls::client_config(https, ca)?);
+        if !https {
+            // Plain http goes to loopback only: never through a proxy from HTTP_PROXY,
+            // which would carry it off the machine in clear text.
+            builder = builder.no_proxy();
+        }
+        let client =
+            builder.build().map_err(|source| Error::Unreachable { url: server.to_string(), source })?;
         Ok(Http { client, server, clock })
     }
 
@@ -147,7 +155,10 @@ impl Http {
         }
         let started = Instant::now();
         let unreachable = |source| Error::Unreachable { url: url.clone(), source };
-        let resp = req.send().await.map_err(unreachable)?;
+        let resp = req.send().await.map_err(|e| match tls::handshake_failure(&e) {
+            Some((reason, hint)) => Error::Tls { host: self.server.host_port(), reason, hint },
+            None => unreachable(e),
+        })?;
         let status = resp.status();
         let date = resp.headers().get(DATE).and_then(|d| d.to_str().ok()).and_then(parse_http_date);
         let body = resp.bytes().await.map_err(unreachable)?.to_vec();

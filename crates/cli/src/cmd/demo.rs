@@ -23,6 +23,7 @@ pub async fn run(format: Format, out: &mut dyn Write) -> Result<()> {
         expires_in_unit: ExpiresInUnit::Auto,
         format,
         env_key: None,
+        ca: Default::default(),
     };
     let user = EmulatorConfig::DEMO_USERNAME;
     writeln!(out, "armor demo: an Armor API emulator is running at {}", emulator.url())?;

@@ -1,0 +1,148 @@
+//! https for the emulator: a private CA and a server certificate for `localhost`,
+//! `127.0.0.1` and `::1`, generated at start (rcgen), the CA written to a PEM file for
+//! clients to trust, and a TLS listener for `axum::serve` (tokio-rustls).
+//!
+//! Handshakes run in their own tasks (with a time limit), so a slow or silent client
+//! never holds up the others.
+
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose,
+};
+use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::server::TlsStream;
+
+/// How long a client may take to complete the handshake.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The generated CA: its PEM file lives in a private temporary directory that is
+/// removed when the emulator stops.
+#[derive(Debug)]
+pub(crate) struct TlsFiles {
+    dir: tempfile::TempDir,
+}
+
+impl TlsFiles {
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("ca.pem")
+    }
+}
+
+fn invalid(e: impl std::fmt::Display) -> io::Error {
+    io::Error::other(format!("cannot generate the emulator's TLS certificate: {e}"))
+}
+
+/// Generates a CA and a server certificate for loopback names (and `listen`'s address
+/// if it is a specific one), writes the CA to `ca.pem` and returns the acceptor.
+pub(crate) fn setup(listen: SocketAddr) -> io::Result<(TlsAcceptor, TlsFiles)> {
+    let ca_key = KeyPair::generate().map_err(invalid)?;
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(invalid)?;
+    ca_params.distinguished_name.push(DnType::CommonName, "armor emulator CA");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let ca_cert = ca_params.self_signed(&ca_key).map_err(invalid)?;
+    let issuer = Issuer::new(ca_params, ca_key);
+
+    let mut names = vec!["localhost".to_owned(), "127.0.0.1".to_owned(), "::1".to_owned()];
+    let ip: IpAddr = listen.ip();
+    if !ip.is_unspecified() && !ip.is_loopback() {
+        names.push(ip.to_string());
+    }
+    let key = KeyPair::generate().map_err(invalid)?;
+    let mut params = CertificateParams::new(names).map_err(invalid)?;
+    params.distinguished_name.push(DnType::CommonName, "armor emulator");
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    params.use_authority_key_identifier_extension = true;
+    let cert = params.signed_by(&key, &issuer).map_err(invalid)?;
+
+    let dir = tempfile::Builder::new().prefix("armor-emulator-tls.").tempdir()?;
+    let files = TlsFiles { dir };
+    write_private(&files.ca_file(), ca_cert.pem().as_bytes())?;
+
+    let chain: Vec<CertificateDer<'static>> = vec![cert.der().clone()];
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(invalid)?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(invalid)?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok((TlsAcceptor::from(Arc::new(config)), files))
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    // The CA file is public material (a certificate); the directory is private anyway.
+    std::fs::write(path, bytes)
+}
+
+/// A listener that yields TLS connections whose handshake has completed.
+pub(crate) struct TlsListener {
+    local: SocketAddr,
+    rx: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
+    accept_task: tokio::task::JoinHandle<()>,
+}
+
+impl TlsListener {
+    pub fn new(listener: TcpListener, acceptor: TlsAcceptor) -> io::Result<TlsListener> {
+        let local = listener.local_addr()?;
+        let (tx, rx) = mpsc::channel(64);
+        let accept_task = tokio::spawn(async move {
+            loop {
+                let (tcp, peer) = match listener.accept().await {
+                    Ok(c) => c,
+                    Err(e) => {
+                        tracing::debug!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let (acceptor, tx) = (acceptor.clone(), tx.clone());
+                tokio::spawn(async move {
+                    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+                        Ok(Ok(tls)) => {
+                            let _ = tx.send((tls, peer)).await;
+                        }
+                        Ok(Err(e)) => tracing::info!(%peer, error = %e, "TLS handshake failed"),
+                        Err(_) => tracing::info!(%peer, "TLS handshake timed out"),
+                    }
+                });
+            }
+        });
+        Ok(TlsListener { local, rx, accept_task })
+    }
+}
+
+impl Drop for TlsListener {
+    fn drop(&mut self) {
+        self.accept_task.abort();
+    }
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = TlsStream<TcpStream>;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        match self.rx.recv().await {
+            Some(conn) => conn,
+            // The accept task never ends on its own; if it did, stop accepting quietly.
+            None => std::future::pending().await,
+        }
+    }
+
+    fn local_addr(&self) -> io::Result<Self::Addr> {
+        Ok(self.local)
+    }
+}
