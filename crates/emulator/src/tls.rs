@@ -46,7 +46,11 @@ fn invalid(e: impl std::fmt::Display) -> io::Error {
 pub(crate) fn setup(listen: SocketAddr) -> io::Result<(TlsAcceptor, TlsFiles)> {
     let ca_key = KeyPair::generate().map_err(invalid)?;
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(invalid)?;
-    ca_params.distinguished_name.push(DnType::CommonName, "armor emulator CA");
+    // A name of its own, so that two emulators' CAs are never mistaken for each other.
+    let mut id = [0u8; 6];
+    getrandom::fill(&mut id).map_err(invalid)?;
+    let id: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    ca_params.distinguished_name.push(DnType::CommonName, format!("armor emulator CA {id}"));
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
     ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     let ca_cert = ca_params.self_signed(&ca_key).map_err(invalid)?;

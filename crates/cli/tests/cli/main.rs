@@ -2,6 +2,7 @@
 //! an ephemeral loopback port.
 
 mod emulator;
+mod enterprise;
 mod lifecycle;
 mod login;
 mod psk;
