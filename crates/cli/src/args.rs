@@ -147,6 +147,10 @@ pub struct LoginArgs {
     /// Read the API key's secret from the first line of stdin (else ARMOR_API_KEY_SECRET, else a prompt)
     #[arg(long, requires = "api_key_id")]
     pub api_key_secret_stdin: bool,
+    /// Keep the API key's secret in the OS credential store (Secret Service, Keychain,
+    /// Credential Manager) instead of the session file, which then holds only a reference
+    #[arg(long, requires = "api_key_id")]
+    pub keyring: bool,
     /// Account context to use (one of your account ids) [default: the first]
     #[arg(long, value_name = "ID")]
     pub account: Option<String>,

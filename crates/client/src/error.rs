@@ -120,6 +120,16 @@ pub enum Error {
         /// Why.
         reason: &'static str,
     },
+    /// The OS credential store could not be used.
+    #[error("cannot {action}: {reason}; {hint}")]
+    Keyring {
+        /// What was being done.
+        action: &'static str,
+        /// Why it failed (never contains the secret).
+        reason: String,
+        /// What to do about it.
+        hint: &'static str,
+    },
     /// The server answered with an error status.
     #[error("{0}")]
     Api(Box<ApiFailure>),

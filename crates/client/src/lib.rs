@@ -30,6 +30,7 @@ mod auth;
 mod client;
 mod error;
 mod http;
+pub mod keyring;
 pub mod resources;
 mod server;
 mod session;

@@ -186,3 +186,42 @@ fn man_pages_one_per_subcommand() {
     let login = std::fs::read_to_string(dir.join("armor-login.1")).unwrap();
     assert!(login.contains("password") && login.contains("ARMOR_CA_BUNDLE"), "{login}");
 }
+
+#[test]
+fn keyring_login_keeps_the_secret_out_of_the_session_file() {
+    use armor_emulator::EmulatorConfig as C;
+    let emu = Emu::start();
+    let armor = Armor::new().env("ARMOR_KEYRING_BACKEND", "mock");
+    let args = [
+        "login",
+        "--server",
+        emu.url(),
+        "--api-key-id",
+        C::DEMO_API_KEY_ID,
+        "--api-key-secret-stdin",
+        "--keyring",
+    ];
+    let run = armor.run_stdin(&args, &format!("{}\n", C::DEMO_API_KEY_SECRET)).success();
+    assert!(run.stdout.contains("OS credential store"), "{run:#?}");
+    let bytes = armor.session_bytes().unwrap();
+    assert!(!String::from_utf8_lossy(&bytes).contains(C::DEMO_API_KEY_SECRET));
+    let s = armor.session();
+    assert_eq!(s["auth"]["keyring"]["user"], format!("default:{}", C::DEMO_API_KEY_ID));
+    // status says where the secret is, without reading it.
+    let j = armor.run(&["status", "-o", "json"]).success().json();
+    assert_eq!(j["secret_location"], "keyring");
+    let run = armor.run(&["status"]).success();
+    assert!(run.stdout.contains("OS credential store"), "{run:#?}");
+    // The mock store lives in one process only: another process finds no secret, and says so.
+    armor.run(&["whoami"]).failure(&["credential store", "--keyring"]);
+    // Changing the account context rewrites the session: still no secret in it.
+    armor.run(&["account", "context", "1001"]).success();
+    assert!(!String::from_utf8_lossy(&armor.session_bytes().unwrap()).contains(C::DEMO_API_KEY_SECRET));
+    // Without --keyring the secret is in the file, and status says so.
+    let args = ["login", "--server", emu.url(), "--api-key-id", C::DEMO_API_KEY_ID, "--api-key-secret-stdin"];
+    armor.run_stdin(&args, &format!("{}\n", C::DEMO_API_KEY_SECRET)).success();
+    assert_eq!(armor.run(&["status", "-o", "json"]).success().json()["secret_location"], "session_file");
+    // --keyring is for API keys only.
+    armor.run(&["login", "--server", emu.url(), "--username", USER, "--keyring"]).failure(&["--api-key-id"]);
+    assert_eq!(armor.run(&["login", "--keyring"]).code, 2);
+}
