@@ -6,6 +6,8 @@ mod enterprise;
 mod lifecycle;
 mod login;
 mod psk;
+#[cfg(unix)]
+mod pty;
 mod renewal;
 mod resources;
 mod token;
