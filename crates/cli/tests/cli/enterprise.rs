@@ -225,3 +225,18 @@ fn keyring_login_keeps_the_secret_out_of_the_session_file() {
     armor.run(&["login", "--server", emu.url(), "--username", USER, "--keyring"]).failure(&["--api-key-id"]);
     assert_eq!(armor.run(&["login", "--keyring"]).code, 2);
 }
+
+#[test]
+fn https_proxy_and_no_proxy_are_honoured() {
+    let emu = Emu::tls();
+    let ca = emu.ca_file();
+    // A "proxy" that refuses every CONNECT: going through it fails.
+    let proxy = canned_server(403, "text/plain", "no");
+    let armor = Armor::new().env("ARMOR_CA_BUNDLE", &ca).env("HTTPS_PROXY", &proxy);
+    let login = ["login", "--server", emu.url(), "--username", USER, "--password-stdin"];
+    armor.run_stdin(&login, &format!("{PASS}\n")).failure(&["could not reach"]);
+    assert_eq!(emu.requests(), 0);
+    // NO_PROXY lets it through directly.
+    let armor = armor.env("NO_PROXY", "127.0.0.1");
+    armor.run_stdin(&login, &format!("{PASS}\n")).success();
+}
