@@ -1,4 +1,4 @@
-//! TLS like the platform: rustls (ring) with the operating system's trust store through
+//! TLS like the platform: rustls (aws-lc-rs) with the operating system's trust store through
 //! `rustls-platform-verifier`, plus extra CA certificates from a PEM file
 //! (`--ca-cert FILE` / `ARMOR_CA_BUNDLE` in the CLI) for private and TLS-inspecting CAs.
 //! On Linux the OS store is read by `rustls-native-certs`, so `SSL_CERT_FILE` and
@@ -72,7 +72,7 @@ impl CaBundle {
 }
 
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
+    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
 }
 
 /// The rustls configuration of the shared client. `https` false (a plain-http loopback
