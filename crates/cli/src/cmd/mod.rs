@@ -30,6 +30,7 @@ pub async fn run(mut cli: Cli, out: &mut dyn Write) -> Result<()> {
     if matches!(
         cli.command,
         Command::Emulator(_)
+            | Command::Demo
             | Command::Completions { .. }
             | Command::Man { .. }
             | Command::Exec { .. }

@@ -240,3 +240,21 @@ fn https_proxy_and_no_proxy_are_honoured() {
     let armor = armor.env("NO_PROXY", "127.0.0.1");
     armor.run_stdin(&login, &format!("{PASS}\n")).success();
 }
+
+#[cfg(unix)]
+#[test]
+fn exec_renews_a_token_that_is_due_first() {
+    let emu = Emu::start();
+    let armor = Armor::new();
+    armor.login(&emu, &[]);
+    let old = armor.token();
+    // Make renewal due without waiting: 100 s of a 900 s token left (less than 2/3).
+    let mut s = armor.session();
+    let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(100);
+    s["auth"]["expires_at"] = serde_json::Value::String(soon.to_string());
+    std::fs::write(armor.session_path("default"), serde_json::to_vec_pretty(&s).unwrap()).unwrap();
+    let run = armor.run(&["exec", "--", "sh", "-c", r#"printf %s "$ARMOR_TOKEN""#]).success();
+    assert_eq!(emu.reissues(), (1, 0));
+    assert_ne!(run.stdout, old);
+    assert_eq!(run.stdout, armor.token());
+}
