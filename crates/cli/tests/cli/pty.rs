@@ -16,8 +16,6 @@ fn spawn(armor: &Armor, args: &[&str]) -> Session {
     let mut cmd = armor.command(args);
     cmd.stdin(std::process::Stdio::inherit());
     let mut s = Session::spawn(cmd).expect("spawn armor on a pty");
-    // ptyprocess starts with echo off; a person's terminal has it on.
-    s.get_process_mut().set_echo(true, Some(Duration::from_secs(5))).expect("echo on");
     s.set_expect_timeout(Some(Duration::from_secs(20)));
     s
 }
@@ -29,6 +27,16 @@ fn finish(mut s: Session) -> (String, WaitStatus) {
     let text = String::from_utf8_lossy(rest.as_bytes()).into_owned();
     let status = s.get_process().wait().expect("exit status");
     (text, status)
+}
+
+/// Waits until armor has turned the terminal's echo off (the prompt is printed just
+/// before that; text typed in between would still be echoed by the terminal).
+fn wait_for_echo_off(s: &Session) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while s.get_process().get_echo().expect("termios") {
+        assert!(std::time::Instant::now() < deadline, "echo never turned off");
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }
 
 fn exited(status: WaitStatus) -> Option<i32> {
@@ -43,11 +51,15 @@ fn login_prompts_for_username_and_hides_the_password() {
     let emu = Emu::start();
     let armor = Armor::new();
     let mut s = spawn(&armor, &["login", "--server", emu.url()]);
+    // ptyprocess starts with echo off; a person's terminal has it on. (armor waits for
+    // the user name first, so this cannot race with its own echo change.)
+    s.get_process_mut().set_echo(true, Some(Duration::from_secs(20))).expect("echo on");
     s.expect("Username (e-mail): ").unwrap();
     s.send_line(USER).unwrap();
     // The user name is echoed, as typed text is on a terminal...
     let typed = s.expect("Password: ").unwrap();
     assert!(String::from_utf8_lossy(typed.before()).contains(USER), "no echo captured");
+    wait_for_echo_off(&s);
     s.send_line(PASS).unwrap();
     let (text, status) = finish(s);
     assert_eq!(exited(status), Some(0), "{status:?}: {text}");
