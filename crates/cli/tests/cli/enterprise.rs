@@ -258,3 +258,38 @@ fn exec_renews_a_token_that_is_due_first() {
     assert_ne!(run.stdout, old);
     assert_eq!(run.stdout, armor.token());
 }
+
+/// `armor emulator --tls` itself: the URL, then the CA file; `ARMOR_CA_BUNDLE` with that
+/// file logs in; SIGTERM stops it and removes the CA file.
+#[cfg(unix)]
+#[test]
+fn the_tls_emulator_command_prints_its_ca_file_after_the_url() {
+    use std::io::{BufRead, BufReader};
+    let armor = Armor::new();
+    let mut child = armor
+        .command(&["emulator", "--tls"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id().to_string();
+    let stop = |child: &mut std::process::Child| {
+        let _ = std::process::Command::new("kill").args(["-TERM", &pid]).status();
+        child.wait().unwrap()
+    };
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = lines.next().unwrap().unwrap();
+    let ca = lines.next().unwrap().unwrap();
+    let result = std::panic::catch_unwind(|| {
+        assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+        assert!(std::fs::read_to_string(&ca).unwrap().starts_with("-----BEGIN CERTIFICATE-----"), "{ca}");
+        let login = ["login", "--server", url.as_str(), "--username", USER, "--password-stdin"];
+        let with_ca = Armor::new().env("ARMOR_CA_BUNDLE", &ca);
+        with_ca.run_stdin(&login, &format!("{PASS}\n")).success();
+        with_ca.run(&["token", "reissue"]).success();
+    });
+    let status = stop(&mut child);
+    result.unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(!std::path::Path::new(&ca).exists(), "the CA file outlived the emulator");
+}
