@@ -27,7 +27,8 @@ pub async fn run(ctx: &Context, argv: Vec<String>) -> Result<()> {
         bail!("no command to run: armor exec -- COMMAND [ARGS...]");
     };
     let client = ctx.client()?;
-    // Renews the token first if it is due, so the child starts with a full lifetime left.
+    // Renews the token first if it is due, so the child starts with at least 2/3 of its
+    // lifetime left.
     let session = client.ensure_fresh().await?;
     let mut cmd = Command::new(program);
     cmd.args(args).env("ARMOR_SERVER", &session.server).env_remove("ARMOR_TOKEN");
@@ -44,11 +45,11 @@ pub async fn run(ctx: &Context, argv: Vec<String>) -> Result<()> {
             if client.is_memory_key() { "(environment)" } else { &ctx.profile }
         ),
     }
-    let mut child = cmd.spawn().with_context(|| format!("cannot run {program:?}"))?;
     // Ctrl-C reaches the child through the terminal; armor keeps waiting for its status.
     // (Once tokio handles SIGINT, it stays handled for the life of the process.)
     #[cfg(unix)]
     let _sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt());
+    let mut child = cmd.spawn().with_context(|| format!("cannot run {program:?}"))?;
     let status = tokio::task::spawn_blocking(move || child.wait())
         .await
         .context("waiting for the command")?
