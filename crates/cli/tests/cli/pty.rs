@@ -115,3 +115,16 @@ fn high_impact_confirmation_no_keeps_and_yes_changes() {
     assert_eq!(exited(status), Some(1));
     assert!(armor.session_bytes().is_some());
 }
+
+#[test]
+fn ctrl_c_during_exec_reaches_the_child_and_armor_returns_its_status() {
+    let emu = Emu::start();
+    let armor = Armor::new();
+    armor.login(&emu, &[]);
+    let mut s = spawn(&armor, &["exec", "--", "sh", "-c", "echo ready; sleep 30"]);
+    s.expect("ready").unwrap();
+    s.send(ControlCode::EndOfText).unwrap();
+    let (text, status) = finish(s);
+    // The child died of SIGINT (2); armor lived to report it the shell way.
+    assert_eq!(exited(status), Some(130), "{status:?}: {text}");
+}
