@@ -44,6 +44,16 @@ pub struct Global {
     #[arg(long, short = 'o', global = true, env = "ARMOR_OUTPUT", value_enum, default_value_t = Format::Table)]
     pub output: Format,
 
+    /// Filter the JSON output with a jq expression (implies -o json); strings print raw,
+    /// other values as JSON, one per line
+    #[arg(long, global = true, value_name = "EXPR")]
+    pub jq: Option<String>,
+
+    /// Also trust the CA certificates in this PEM file (a private or TLS-inspecting CA);
+    /// the operating system's trust store is always used
+    #[arg(long, global = true, env = "ARMOR_CA_BUNDLE", value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+
     /// Log requests to stderr (-v: requests and session events, -vv: more; or ARMOR_VERBOSE=1|2);
     /// secrets are never logged
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
@@ -95,10 +105,26 @@ pub enum Command {
     Datacenter(DatacenterCommand),
     /// Call any API endpoint with the session (like `gh api`) and print the response body
     Api(ApiArgs),
+    /// Run a command with ARMOR_SERVER, ARMOR_TOKEN (freshly renewed) and ARMOR_ACCOUNT_ID set
+    ///
+    /// The token is passed only in the environment, never in an argument list. Profiles
+    /// with an API key have no token: ARMOR_TOKEN is then not set. The exit status is the
+    /// command's. Example: armor exec -- sh -c 'curl -s -H "Authorization: FH-AUTH
+    /// $ARMOR_TOKEN" "$ARMOR_SERVER/me"'
+    Exec {
+        /// The command and its arguments (after --)
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true, value_name = "COMMAND")]
+        command: Vec<String>,
+    },
     /// Run the Armor API emulator in the foreground until Ctrl-C
     Emulator(EmulatorArgs),
     /// Walk through login, status, token reissue, whoami and logout against a built-in emulator
     Demo,
+    /// Write man pages (one per command and subcommand) to DIR; view with man -l DIR/armor.1
+    Man {
+        /// Directory to write the pages to (created if missing)
+        dir: PathBuf,
+    },
     /// Print a shell completion script
     Completions {
         /// The shell
@@ -121,6 +147,10 @@ pub struct LoginArgs {
     /// Read the API key's secret from the first line of stdin (else ARMOR_API_KEY_SECRET, else a prompt)
     #[arg(long, requires = "api_key_id")]
     pub api_key_secret_stdin: bool,
+    /// Keep the API key's secret in the OS credential store (Secret Service, Keychain,
+    /// Credential Manager) instead of the session file, which then holds only a reference
+    #[arg(long, requires = "api_key_id")]
+    pub keyring: bool,
     /// Account context to use (one of your account ids) [default: the first]
     #[arg(long, value_name = "ID")]
     pub account: Option<String>,
@@ -236,6 +266,10 @@ pub struct EmulatorArgs {
     /// Most connections open at once; at the limit the oldest idle one is closed
     #[arg(long, default_value_t = 1024, value_name = "N")]
     pub max_connections: usize,
+    /// Serve https with a certificate from a private CA generated at start; the CA's PEM
+    /// file path is printed on the line after the URL
+    #[arg(long)]
+    pub tls: bool,
 }
 
 /// The unit of `expires_in`.

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use armor_client::core::{AccountId, ExpiresInUnit};
-use armor_client::{Client, SessionStore, Settings};
+use armor_client::{CaBundle, Client, SessionStore, Settings};
 use secrecy::SecretString;
 
 use crate::args::{Format, Global};
@@ -22,6 +22,8 @@ pub struct Context {
     pub max_response_bytes: u64,
     /// An API key from `ARMOR_API_KEY_ID` + `ARMOR_API_KEY_SECRET`, used without storing.
     pub env_key: Option<EnvKey>,
+    /// Extra trusted CAs from `--ca-cert` / `ARMOR_CA_BUNDLE`.
+    pub ca: CaBundle,
 }
 
 /// An API key given in the environment, with its optional account context.
@@ -79,8 +81,13 @@ impl Context {
             })?,
             None => armor_client::DEFAULT_MAX_RESPONSE_BYTES,
         };
+        let ca = match g.ca_cert.as_deref().filter(|p| !p.as_os_str().is_empty()) {
+            Some(path) => CaBundle::from_pem_file(path)?,
+            None => CaBundle::default(),
+        };
         Ok(Context {
             max_response_bytes,
+            ca,
             config_dir,
             profile,
             env_key: EnvKey::from_env()?,
@@ -99,7 +106,8 @@ impl Context {
     fn base(&self) -> armor_client::ClientBuilder {
         let mut b = Client::builder()
             .expires_in_unit(self.expires_in_unit)
-            .max_response_bytes(self.max_response_bytes);
+            .max_response_bytes(self.max_response_bytes)
+            .ca_bundle(self.ca.clone());
         if let Some(s) = &self.server {
             b = b.server(s);
         }

@@ -10,6 +10,7 @@ mod change;
 mod cmd;
 mod context;
 mod glob;
+mod jq;
 mod output;
 mod prompt;
 mod sanitize;
@@ -32,6 +33,10 @@ fn main() -> ExitCode {
     // ARMOR_VERBOSE=1|2|3 does what -v, -vv, -vvv do.
     let env_verbose = std::env::var("ARMOR_VERBOSE").ok().and_then(|v| v.parse::<u8>().ok()).unwrap_or(0);
     init_tracing(cli.global.verbose.max(env_verbose));
+    // For tests: keyring-core's in-memory mock instead of the OS credential store.
+    if std::env::var("ARMOR_KEYRING_BACKEND").is_ok_and(|b| b == "mock") {
+        armor_client::keyring::use_mock_store();
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => return fail(&anyhow::Error::new(e).context("cannot start the async runtime")),
@@ -43,7 +48,11 @@ fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = out.flush();
-            fail(&e)
+            match e.downcast_ref::<cmd::exec::ChildExit>() {
+                // `armor exec`: the child's status, and no error line of our own.
+                Some(child) => ExitCode::from(child.0),
+                None => fail(&e),
+            }
         }
     }
 }

@@ -55,9 +55,31 @@ impl Client {
         secret: SecretString,
         account: Option<AccountId>,
     ) -> Result<Session> {
-        let mut key = ApiKey::new(key_id, secret)?;
+        self.login_api_key_with(key_id, secret, account, false).await
+    }
+
+    /// Like [`Client::login_api_key`]; with `keyring` the secret is stored in the OS
+    /// credential store (see [`crate::keyring`]) and the session file holds only a
+    /// reference to it. Nothing is stored if the key does not work or the credential
+    /// store cannot be used.
+    pub async fn login_api_key_with(
+        &self,
+        key_id: &str,
+        secret: SecretString,
+        account: Option<AccountId>,
+        keyring: bool,
+    ) -> Result<Session> {
+        let mut key = ApiKey::new(key_id, secret.clone())?;
         key.stored_at = Some(self.now());
-        let session = self.api_key_session(key, account).await?;
+        let mut session = self.api_key_session(key, account).await?;
+        if keyring {
+            let entry = crate::keyring::KeyringRef::new(&self.profile(), key_id);
+            let e = entry.clone();
+            blocking(move || crate::keyring::store_secret(&e, &secret)).await?;
+            if let Credentials::ApiKey(k) = &mut session.auth {
+                k.keyring = Some(entry);
+            }
+        }
         self.store_login(session).await
     }
 
@@ -78,7 +100,17 @@ impl Client {
     async fn store_login(&self, session: Session) -> Result<Session> {
         let mut slot = self.inner.session.lock().await;
         let _lock = self.lock().await?;
+        let previous = self.inner.store.as_ref().and_then(|s| s.load().ok().flatten());
         self.save(&session)?;
+        // A secret the replaced session kept in the OS credential store is not needed any more.
+        if let Some(old) = previous.as_ref().and_then(keyring_ref)
+            && keyring_ref(&session) != Some(old)
+        {
+            let old = old.clone();
+            if let Err(e) = blocking(move || crate::keyring::delete_secret(&old)).await {
+                tracing::warn!("{e}");
+            }
+        }
         *slot = Some(session.clone());
         tracing::info!(user = %session.user.username, account = ?session.account_id, "logged in");
         Ok(session)
@@ -89,11 +121,18 @@ impl Client {
     pub async fn logout(&self) -> Result<bool> {
         let mut slot = self.inner.session.lock().await;
         let _lock = self.lock().await?;
+        let stored = match &self.inner.store {
+            Some(store) => store.load().ok().flatten(),
+            None => None,
+        };
         let had = slot.take().is_some();
         let removed = match &self.inner.store {
             Some(store) => store.remove()?,
             None => false,
         };
+        if let Some(entry) = stored.as_ref().and_then(keyring_ref).cloned() {
+            blocking(move || crate::keyring::delete_secret(&entry)).await?;
+        }
         Ok(had || removed)
     }
 
@@ -123,6 +162,15 @@ impl Client {
     pub async fn ensure_fresh(&self) -> Result<Session> {
         let mut slot = self.inner.session.lock().await;
         self.init_memory_key(&mut slot).await?;
+        let session = self.current(&mut slot)?;
+        if let Credentials::ApiKey(key) = &session.auth
+            && let Some(entry) = key.needs_secret().cloned()
+        {
+            let secret = blocking(move || crate::keyring::load_secret(&entry)).await?;
+            if let Some(Session { auth: Credentials::ApiKey(key), .. }) = slot.as_mut() {
+                key.secret = secret.into();
+            }
+        }
         let session = self.current(&mut slot)?;
         if session.freshness(&self.inner.policy, self.now()) == Freshness::Fresh {
             return Ok(session.clone());
@@ -233,4 +281,21 @@ impl Client {
             None => Ok(()),
         }
     }
+}
+
+/// The OS credential store entry of a session's API key secret, if it has one.
+fn keyring_ref(s: &Session) -> Option<&crate::keyring::KeyringRef> {
+    match &s.auth {
+        Credentials::ApiKey(k) => k.keyring.as_ref(),
+        _ => None,
+    }
+}
+
+/// Runs a blocking credential-store call off the async runtime's thread.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| Error::Keyring {
+        action: "use the OS credential store",
+        reason: e.to_string(),
+        hint: "try again",
+    })?
 }

@@ -14,6 +14,7 @@ use crate::limits::ResponseStream;
 use crate::server::ServerUrl;
 use crate::session::{ApiKey, RenewalPolicy, Session};
 use crate::store::{DEFAULT_PROFILE, SessionStore};
+use crate::tls::CaBundle;
 
 /// Builds a [`Client`].
 #[derive(Debug, Clone)]
@@ -29,6 +30,7 @@ pub struct ClientBuilder {
     replace_session: bool,
     api_key: Option<ApiKey>,
     account: Option<AccountId>,
+    ca: CaBundle,
 }
 
 impl Default for ClientBuilder {
@@ -45,6 +47,7 @@ impl Default for ClientBuilder {
             replace_session: false,
             api_key: None,
             account: None,
+            ca: CaBundle::default(),
         }
     }
 }
@@ -123,6 +126,12 @@ impl ClientBuilder {
         self
     }
 
+    /// Trust these CA certificates in addition to the operating system's.
+    pub fn ca_bundle(mut self, ca: CaBundle) -> Self {
+        self.ca = ca;
+        self
+    }
+
     /// Validates the settings, reads the stored session (if any) and builds the client.
     ///
     /// A corrupt session file is not an error here (so that `login` can replace it); it is
@@ -157,7 +166,7 @@ impl ClientBuilder {
             (None, Some(s)) => s.api_version,
             (None, None) => ApiVersion::default(),
         };
-        let http = Http::new(server, self.timeouts, self.max_response_bytes, self.clock.clone())?;
+        let http = Http::new(server, self.timeouts, self.max_response_bytes, self.clock.clone(), &self.ca)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,

@@ -113,6 +113,37 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// The TLS handshake failed: the server's certificate was not trusted, or similar.
+    #[error("TLS handshake with {host} failed: {reason}{}", hint.map(|h| format!("; {h}")).unwrap_or_default())]
+    Tls {
+        /// The server's host (and port).
+        host: String,
+        /// Why, in a few words.
+        reason: String,
+        /// What to do about it, if that can be told.
+        hint: Option<&'static str>,
+    },
+    /// TLS could not be set up (e.g. no CA certificates could be loaded).
+    #[error("cannot set up TLS: {0}; add a CA bundle with --ca-cert FILE or ARMOR_CA_BUNDLE=FILE")]
+    TlsSetup(String),
+    /// A CA bundle file that holds no usable certificate.
+    #[error("CA bundle {} is not usable: {reason}", path.display())]
+    CaBundle {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: &'static str,
+    },
+    /// The OS credential store could not be used.
+    #[error("cannot {action}: {reason}; {hint}")]
+    Keyring {
+        /// What was being done.
+        action: &'static str,
+        /// Why it failed (never contains the secret).
+        reason: String,
+        /// What to do about it.
+        hint: &'static str,
+    },
     /// The server answered with an error status.
     #[error("{0}")]
     Api(Box<ApiFailure>),

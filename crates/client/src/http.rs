@@ -16,6 +16,7 @@ use crate::limits::{self, ResponseStream};
 use crate::retry;
 use crate::server::ServerUrl;
 use crate::session::{ApiKey, Credentials};
+use crate::tls::{self, CaBundle};
 
 /// Timeouts of the shared HTTP client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,15 +108,23 @@ impl Http {
         timeouts: Timeouts,
         max_response_bytes: u64,
         clock: Arc<dyn Clock>,
+        ca: &CaBundle,
     ) -> Result<Self> {
-        let client = reqwest::Client::builder()
+        let https = !server.as_str().starts_with("http://");
+        let mut builder = reqwest::Client::builder()
             .user_agent(concat!("armor/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(timeouts.connect)
             .timeout(timeouts.request)
-            .https_only(!server.as_str().starts_with("http://"))
+            .https_only(https)
             .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|source| Error::Unreachable { url: server.to_string(), source })?;
+            .tls_backend_preconfigured(tls::client_config(https, ca)?);
+        if !https {
+            // Plain http goes to loopback only: never through a proxy from HTTP_PROXY,
+            // which would carry it off the machine in clear text.
+            builder = builder.no_proxy();
+        }
+        let client =
+            builder.build().map_err(|source| Error::Unreachable { url: server.to_string(), source })?;
         Ok(Http { client, server, clock, timeouts, max_response_bytes })
     }
 
@@ -159,14 +168,20 @@ impl Http {
                     format!("HTTP {}", resp.status().as_u16()),
                     retry::retry_after(resp.headers(), self.clock.now()),
                 ),
-                Err(e) if retryable && retry::is_retryable_error(e) => (connection_error(e), None),
+                Err(e)
+                    if retryable && tls::handshake_failure(e).is_none() && retry::is_retryable_error(e) =>
+                {
+                    (connection_error(e), None)
+                }
                 _ => (String::new(), None),
             };
             let delay =
                 if reason.is_empty() { None } else { retry::delay(attempt + 1, retry_after, deadline) };
             let Some(delay) = delay else {
                 let resp = outcome.map_err(|source| {
-                    if retryable || source.is_connect() {
+                    if let Some((reason, hint)) = tls::handshake_failure(&source) {
+                        Error::Tls { host: self.server.host_port(), reason, hint }
+                    } else if retryable || source.is_connect() {
                         Error::Unreachable { url: shown.clone(), source }
                     } else {
                         Error::ConnectionLost { method: call.method.to_string(), url: shown.clone(), source }

@@ -22,12 +22,15 @@
 //! [`ClientBuilder::api_key`] for a key held only in memory); nothing is renewed.
 //!
 //! Plain `http://` is accepted only for loopback hosts (the emulator); anything else must
-//! be https and is refused before a byte is sent.
+//! be https and is refused before a byte is sent. https trusts the operating system's
+//! certificate store plus any [`CaBundle`] given to [`ClientBuilder::ca_bundle`];
+//! `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` are honoured for https servers.
 
 mod auth;
 mod client;
 mod error;
 mod http;
+pub mod keyring;
 mod limits;
 pub mod resources;
 mod retry;
@@ -37,6 +40,7 @@ mod session;
 mod session_file;
 mod settings;
 mod store;
+mod tls;
 
 pub use armor_core as core;
 pub use client::{Client, ClientBuilder};
@@ -51,3 +55,4 @@ pub use session::{
 };
 pub use settings::Settings;
 pub use store::{DEFAULT_PROFILE, SessionStore, StoreLock, default_config_dir, validate_profile};
+pub use tls::CaBundle;

@@ -64,6 +64,15 @@ impl ServerUrl {
         self.0.origin()
     }
 
+    /// The host and, if not the scheme's default, the port: `api.armor.com`, `127.0.0.1:8443`.
+    pub fn host_port(&self) -> String {
+        let host = self.0.host_str().unwrap_or_default();
+        match self.0.port() {
+            Some(p) => format!("{host}:{p}"),
+            None => host.to_owned(),
+        }
+    }
+
     /// The URL of an API path such as `/auth/token`.
     pub fn join(&self, path: &str) -> String {
         format!("{}{}", self.as_str(), path)

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::keyring::KeyringRef;
 
 /// The current session file format.
 pub const FORMAT: u32 = 1;
@@ -72,16 +73,36 @@ impl Credentials {
 }
 
 /// An API key (ARMOR-PSK). `Debug` never shows the secret.
+///
+/// With [`ApiKey::keyring`] set, the secret lives in the OS credential store: the session
+/// file holds only the reference, and the secret is read from the store when a request
+/// needs it (until then it is empty).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ApiKey {
     /// The key id (a UUID in Armor's portal).
     pub key_id: String,
-    /// The secret key.
+    /// The secret key (empty until read when it lives in the OS credential store).
+    #[serde(default)]
     pub secret: ApiSecret,
     /// When the key was stored (login), if it was.
     #[serde(default)]
     pub stored_at: Option<Timestamp>,
+    /// The OS credential store entry holding the secret, if it is kept there.
+    #[serde(default)]
+    pub keyring: Option<KeyringRef>,
+}
+
+impl ApiKey {
+    /// Where the secret is: `keyring` (the OS credential store) or `session_file`.
+    pub fn secret_location(&self) -> &'static str {
+        if self.keyring.is_some() { "keyring" } else { "session_file" }
+    }
+
+    /// Whether the secret still has to be read from the OS credential store.
+    pub(crate) fn needs_secret(&self) -> Option<&KeyringRef> {
+        self.keyring.as_ref().filter(|_| self.secret.expose().is_empty())
+    }
 }
 
 impl ApiKey {
@@ -96,13 +117,19 @@ impl ApiKey {
         if secret.expose_secret().is_empty() {
             return Err(Error::InvalidApiKey("the secret is empty"));
         }
-        Ok(ApiKey { key_id: key_id.to_owned(), secret: ApiSecret(secret), stored_at: None })
+        Ok(ApiKey { key_id: key_id.to_owned(), secret: ApiSecret(secret), stored_at: None, keyring: None })
     }
 }
 
 /// An API key secret: redacted in `Debug`, written only to the session file.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct ApiSecret(SecretString);
+
+impl From<SecretString> for ApiSecret {
+    fn from(s: SecretString) -> Self {
+        ApiSecret(s)
+    }
+}
 
 impl ApiSecret {
     /// The secret itself, for signing.
@@ -358,5 +385,18 @@ mod tests {
         let json = String::from_utf8(crate::session_file::encode(&s).unwrap()).unwrap();
         assert!(json.contains(r#""mode": "api_key""#) && json.contains("s3cr3t-value"), "{json}");
         assert_eq!(serde_json::from_str::<Session>(&json).unwrap(), s);
+    }
+
+    #[test]
+    fn a_keyring_secret_is_never_written() {
+        let me = Me::new(User::new("a@b.c", "A", "B", 1), vec![]);
+        let mut key = ApiKey::new("key-1", SecretString::from("s3cr3t-value")).unwrap();
+        key.keyring = Some(KeyringRef::new("p", "key-1"));
+        let s = Session::new("https://x".into(), ApiVersion::V1_0, Credentials::ApiKey(key), me);
+        let json = String::from_utf8(crate::session_file::encode(&s).unwrap()).unwrap();
+        assert!(!json.contains("s3cr3t-value") && json.contains(r#""user": "p:key-1""#), "{json}");
+        let back: Session = serde_json::from_str(&json).unwrap();
+        let Credentials::ApiKey(k) = &back.auth else { panic!() };
+        assert_eq!(k.needs_secret(), Some(&KeyringRef::new("p", "key-1")));
     }
 }

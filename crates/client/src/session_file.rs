@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::keyring::KeyringRef;
 use crate::session::{Credentials, Session};
 
 #[derive(Serialize)]
@@ -36,7 +37,11 @@ enum CredentialsFile<'a> {
     },
     ApiKey {
         key_id: &'a str,
-        secret: &'a str,
+        /// Absent when the secret is kept in the OS credential store.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        secret: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        keyring: Option<&'a KeyringRef>,
         #[serde(skip_serializing_if = "Option::is_none")]
         stored_at: Option<Timestamp>,
     },
@@ -52,9 +57,13 @@ pub(crate) fn encode(s: &Session) -> serde_json::Result<Vec<u8>> {
             issued_at: t.issued_at,
             expires_at: t.expires_at,
         },
-        Credentials::ApiKey(k) => {
-            CredentialsFile::ApiKey { key_id: &k.key_id, secret: k.secret.expose(), stored_at: k.stored_at }
-        }
+        Credentials::ApiKey(k) => CredentialsFile::ApiKey {
+            key_id: &k.key_id,
+            // A secret kept in the OS credential store is never written here.
+            secret: k.keyring.is_none().then(|| k.secret.expose()),
+            keyring: k.keyring.as_ref(),
+            stored_at: k.stored_at,
+        },
     };
     let file = SessionFile {
         format: s.format,

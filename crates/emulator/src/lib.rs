@@ -3,7 +3,8 @@
 //! The emulator serves the FH-AUTH login flow (`/auth/authorize`, `/auth/token`,
 //! `/auth/token/reissue`), identity (`/me`, `/accounts`), the resources of a demo tenant
 //! (VMs, workloads, tiers, datacenters, users, VM orders), and a statistics endpoint
-//! (`/_emulator/stats`) over plain HTTP on loopback. Requests authenticate with an
+//! (`/_emulator/stats`) over plain HTTP on loopback, or https with a certificate from a
+//! private CA generated at start ([`Emulator::start_tls`]). Requests authenticate with an
 //! FH-AUTH token or an ARMOR-PSK signature; resources are scoped by `X-Account-Context`. All state lives in memory and time
 //! comes from an injectable [`Clock`](armor_core::Clock), so tests can advance it.
 //!
@@ -30,6 +31,7 @@ mod server;
 mod state;
 mod stats;
 mod tenant;
+mod tls;
 mod vms;
 mod workloads;
 

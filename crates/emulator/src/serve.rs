@@ -7,6 +7,7 @@
 //!   for headers or between keep-alive requests) is closed to make room; if every one is
 //!   busy, the new one is closed. A flood of idle connections cannot starve real requests.
 //! - Fault rules ([`crate::faults`]) run before the router.
+//! - With TLS, each connection's handshake runs in its own task, within the header timeout.
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
@@ -21,8 +22,10 @@ use axum::http::{Request, Response, StatusCode};
 use axum::response::IntoResponse;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, oneshot, watch};
+use tokio_rustls::TlsAcceptor;
 use tower_service::Service;
 
 use crate::error::ApiError;
@@ -92,6 +95,7 @@ pub(crate) async fn serve(
     app: Router,
     state: Arc<AppState>,
     mut shutdown: oneshot::Receiver<()>,
+    tls: Option<TlsAcceptor>,
 ) -> io::Result<()> {
     let registry = Arc::new(Registry::default());
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -127,28 +131,17 @@ pub(crate) async fn serve(
         let (app, state, registry, mut stop_rx, id) =
             (app.clone(), state.clone(), registry.clone(), stop_rx.clone(), next_id);
         let header_timeout = state.config.header_timeout;
+        let tls = tls.clone();
         tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |req: Request<Incoming>| {
-                busy.fetch_add(1, Ordering::SeqCst);
-                let guard = BusyGuard(busy.clone());
-                let (mut app, state) = (app.clone(), state.clone());
-                async move {
-                    let _guard = guard;
-                    handle(&mut app, &state, req).await
-                }
-            });
-            let conn = hyper::server::conn::http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(header_timeout)
-                .serve_connection(TokioIo::new(stream), service);
-            tokio::pin!(conn);
-            tokio::select! {
-                _ = conn.as_mut() => {}
-                () = close.notified() => {}
-                _ = async { stop_rx.wait_for(|stop| *stop).await.map(|_| ()) } => {
-                    conn.as_mut().graceful_shutdown();
-                    let _ = conn.await;
-                }
+            let served = Served { app, state, busy, close, stop_rx: &mut stop_rx, header_timeout };
+            match tls {
+                None => served.run(stream).await,
+                // The handshake counts against the header timeout: a silent client is closed.
+                Some(acceptor) => match tokio::time::timeout(header_timeout, acceptor.accept(stream)).await {
+                    Ok(Ok(stream)) => served.run(stream).await,
+                    Ok(Err(e)) => tracing::info!(error = %e, "TLS handshake failed"),
+                    Err(_) => tracing::info!("TLS handshake timed out"),
+                },
             }
             registry.lock().remove(&id);
         });
@@ -166,6 +159,49 @@ pub(crate) async fn serve(
         conn.close.notify_one();
     }
     Ok(())
+}
+
+/// One accepted connection (plain or TLS) and what it needs to be served.
+struct Served<'a> {
+    app: Router,
+    state: Arc<AppState>,
+    busy: Arc<AtomicUsize>,
+    close: Arc<Notify>,
+    stop_rx: &'a mut watch::Receiver<bool>,
+    header_timeout: Duration,
+}
+
+impl Served<'_> {
+    /// Serves HTTP/1.1 on `io` until the peer closes it, the registry evicts it or the
+    /// emulator stops (then requests in flight finish).
+    async fn run<IO>(self, io: IO)
+    where
+        IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let Served { app, state, busy, close, stop_rx, header_timeout } = self;
+        let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+            busy.fetch_add(1, Ordering::SeqCst);
+            let guard = BusyGuard(busy.clone());
+            let (mut app, state) = (app.clone(), state.clone());
+            async move {
+                let _guard = guard;
+                handle(&mut app, &state, req).await
+            }
+        });
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_timeout)
+            .serve_connection(TokioIo::new(io), service);
+        tokio::pin!(conn);
+        tokio::select! {
+            _ = conn.as_mut() => {}
+            () = close.notified() => {}
+            _ = async { stop_rx.wait_for(|stop| *stop).await.map(|_| ()) } => {
+                conn.as_mut().graceful_shutdown();
+                let _ = conn.await;
+            }
+        }
+    }
 }
 
 /// Applies a fault rule if one fires, else routes the request.

@@ -2,6 +2,7 @@
 
 use std::io;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -10,11 +11,13 @@ use axum::{Json, Router, middleware};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
 
 use crate::config::EmulatorConfig;
 use crate::error::{self, ApiError};
 use crate::state::AppState;
 use crate::stats::{self, Stats};
+use crate::tls::{self, TlsFiles};
 use crate::{auth, directory, identity, mutate, vms, workloads};
 
 /// The largest request body accepted (1 MiB); larger ones get 413.
@@ -74,29 +77,59 @@ pub struct Emulator {
     state: Arc<AppState>,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<io::Result<()>>,
+    tls: Option<TlsFiles>,
 }
 
 impl Emulator {
-    /// Validates `config`, binds its address and starts serving in the background.
+    /// Validates `config`, binds its address and starts serving plain http in the
+    /// background.
     pub async fn start(config: EmulatorConfig) -> io::Result<Emulator> {
         config.validate().map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let listener = TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
+        Ok(Self::serve(listener, addr, "http", config, None))
+    }
+
+    /// Like [`Emulator::start`], but serves https with a certificate for `localhost`,
+    /// `127.0.0.1` and `::1` issued by a private CA generated now. Clients must trust
+    /// that CA: its PEM file is [`Emulator::ca_file`] (removed when the emulator stops).
+    pub async fn start_tls(config: EmulatorConfig) -> io::Result<Emulator> {
+        config.validate().map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let (acceptor, files) = tls::setup(config.listen)?;
+        let listener = TcpListener::bind(config.listen).await?;
+        let addr = listener.local_addr()?;
+        Ok(Self::serve(listener, addr, "https", config, Some((acceptor, files))))
+    }
+
+    fn serve(
+        listener: TcpListener,
+        addr: SocketAddr,
+        scheme: &str,
+        config: EmulatorConfig,
+        tls: Option<(TlsAcceptor, TlsFiles)>,
+    ) -> Emulator {
+        let (acceptor, tls) = tls.unzip();
         let state = Arc::new(AppState::new(config));
         let app = router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(crate::serve::serve(listener, app, state.clone(), rx));
+        let task = tokio::spawn(crate::serve::serve(listener, app, state.clone(), rx, acceptor));
         // Bound to every interface: give the loopback URL, which clients accept over http.
         let url = match addr {
-            SocketAddr::V4(a) if a.ip().is_unspecified() => format!("http://127.0.0.1:{}", a.port()),
-            SocketAddr::V6(a) if a.ip().is_unspecified() => format!("http://[::1]:{}", a.port()),
-            _ => format!("http://{addr}"),
+            SocketAddr::V4(a) if a.ip().is_unspecified() => format!("{scheme}://127.0.0.1:{}", a.port()),
+            SocketAddr::V6(a) if a.ip().is_unspecified() => format!("{scheme}://[::1]:{}", a.port()),
+            _ => format!("{scheme}://{addr}"),
         };
         tracing::info!(%url, "armor emulator listening");
-        Ok(Emulator { addr, url, state, shutdown: Some(tx), task })
+        Emulator { addr, url, state, shutdown: Some(tx), task, tls }
     }
 
-    /// The base URL, e.g. `http://127.0.0.1:40123`.
+    /// The PEM file of the CA that issued the https certificate (only with
+    /// [`Emulator::start_tls`]).
+    pub fn ca_file(&self) -> Option<PathBuf> {
+        self.tls.as_ref().map(TlsFiles::ca_file)
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:40123` (`https://` with TLS).
     pub fn url(&self) -> &str {
         &self.url
     }

@@ -24,6 +24,7 @@ pub async fn run(format: Format, out: &mut dyn Write) -> Result<()> {
         format,
         env_key: None,
         max_response_bytes: armor_client::DEFAULT_MAX_RESPONSE_BYTES,
+        ca: Default::default(),
     };
     let user = EmulatorConfig::DEMO_USERNAME;
     writeln!(out, "armor demo: an Armor API emulator is running at {}", emulator.url())?;

@@ -32,11 +32,15 @@ pub async fn run(args: EmulatorArgs, out: &mut dyn Write) -> Result<()> {
         ..EmulatorConfig::default()
     };
     config.validate()?;
-    let emulator =
-        Emulator::start(config).await.with_context(|| format!("cannot listen on {}", args.listen))?;
+    let started = if args.tls { Emulator::start_tls(config).await } else { Emulator::start(config).await };
+    let emulator = started.with_context(|| format!("cannot listen on {}", args.listen))?;
     let c = emulator.config();
-    // The first line is the URL alone, for scripts: `url=$(armor emulator | head -n1)`.
+    // The first line is the URL alone, for scripts: `url=$(armor emulator | head -n1)`;
+    // with --tls the second is the CA file alone.
     writeln!(out, "{}", emulator.url())?;
+    if let Some(ca) = emulator.ca_file() {
+        writeln!(out, "{}", ca.display())?;
+    }
     writeln!(out, "demo username: {}", c.demo_username)?;
     writeln!(out, "demo password: {}", c.demo_password)?;
     writeln!(out, "demo API key id: {}", c.demo_api_key_id)?;
@@ -51,7 +55,16 @@ pub async fn run(args: EmulatorArgs, out: &mut dyn Write) -> Result<()> {
     for rule in &c.faults {
         writeln!(out, "fault: {rule} at rate {}", rule.rate())?;
     }
-    writeln!(out, "try: armor login --server {} --username {}", emulator.url(), c.demo_username)?;
+    match emulator.ca_file() {
+        Some(ca) => writeln!(
+            out,
+            "try: ARMOR_CA_BUNDLE={} armor login --server {} --username {}",
+            ca.display(),
+            emulator.url(),
+            c.demo_username
+        )?,
+        None => writeln!(out, "try: armor login --server {} --username {}", emulator.url(), c.demo_username)?,
+    }
     writeln!(out, "press Ctrl-C to stop")?;
     out.flush()?;
     emulator.run_until(shutdown_signal()).await;

@@ -5,6 +5,8 @@ mod api;
 mod demo;
 mod directory;
 mod emulator;
+pub mod exec;
+mod man;
 mod profile;
 mod session;
 mod token;
@@ -13,19 +15,45 @@ mod workload;
 
 use std::io::Write;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use clap::CommandFactory;
 
-use crate::args::{AccountCommand, Cli, Command, ProfileCommand, TokenCommand};
+use crate::args::{AccountCommand, Cli, Command, Format, ProfileCommand, TokenCommand};
 use crate::context::Context;
+use crate::jq;
 
 /// Runs the parsed command line.
-pub async fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+pub async fn run(mut cli: Cli, out: &mut dyn Write) -> Result<()> {
+    let Some(code) = cli.global.jq.take() else {
+        return run_command(cli, out).await;
+    };
+    if matches!(
+        cli.command,
+        Command::Emulator(_)
+            | Command::Demo
+            | Command::Completions { .. }
+            | Command::Man { .. }
+            | Command::Exec { .. }
+            | Command::Token(TokenCommand::Print)
+    ) {
+        bail!("--jq works only with commands that print JSON; this one does not");
+    }
+    // Compile first: a bad expression fails before anything is sent.
+    let filter = jq::Filter::new(&code)?;
+    cli.global.output = Format::Json;
+    let mut json = Vec::new();
+    run_command(cli, &mut json).await?;
+    filter.run(&json, out)
+}
+
+async fn run_command(cli: Cli, out: &mut dyn Write) -> Result<()> {
     // Only the commands that use a session resolve the global options (and may fail on them).
     let global = cli.global;
     let ctx = || Context::from_global(&global);
     match cli.command {
         Command::Emulator(args) => emulator::run(args, out).await,
+        Command::Man { dir } => man::run(&dir, out),
+        Command::Exec { command } => exec::run(&ctx()?, command).await,
         Command::Demo => demo::run(global.output, out).await,
         Command::Completions { shell } => {
             // clap_complete panics on write errors, so render first, then write.

@@ -31,8 +31,12 @@ pub async fn login(ctx: &Context, args: LoginArgs, out: &mut dyn Write) -> Resul
             "API key secret",
         )?;
         let client = ctx.login_client()?;
-        let session = client.login_api_key(key_id, secret, account).await?;
+        let session = client.login_api_key_with(key_id, secret, account, args.keyring).await?;
         return print_login(ctx, &client, &session, out);
+    }
+    if args.keyring {
+        // (clap's `requires` is not checked when --username is given.)
+        bail!("--keyring keeps an API key's secret: use it with --api-key-id");
     }
     let creds = credentials(&args)?;
     login_with(ctx, creds, account, out).await
@@ -88,6 +92,17 @@ fn print_login(ctx: &Context, client: &Client, session: &Session, out: &mut dyn 
                     writeln!(out, "Session expires at {at} (in {}).", human_duration(left))?
                 }
                 _ => writeln!(out, "API keys do not expire; every request is signed.")?,
+            }
+            match view.secret_location {
+                Some("keyring") => writeln!(
+                    out,
+                    "The secret is in the OS credential store; the session file holds only a reference."
+                )?,
+                Some("session_file") => writeln!(
+                    out,
+                    "The secret is in the session file (mode 0600); use --keyring to keep it in the OS credential store."
+                )?,
+                _ => {}
             }
             Ok(())
         }
@@ -149,6 +164,7 @@ pub async fn status(ctx: &Context, out: &mut dyn Write) -> Result<()> {
                     ("Remaining", remaining),
                     ("Renew after", or_dash(view.renew_after.as_deref())),
                     ("State", view.state.replace('_', " ")),
+                    ("Secret", secret_label(&session, view.secret_location)),
                     ("Session file", or_dash(view.session_file.as_deref())),
                 ],
             )?;
@@ -178,6 +194,8 @@ pub struct StatusView {
     pub renew_after: Option<String>,
     pub state: String,
     pub session_file: Option<String>,
+    /// Where an API key's secret is: `keyring`, `session_file` or `environment`.
+    pub secret_location: Option<&'static str>,
 }
 
 impl StatusView {
@@ -210,6 +228,8 @@ impl StatusView {
             renew_after: token.map(|t| rfc3339(policy.renew_after(t))),
             state: state.into(),
             session_file: client.store().map(|st| st.path().display().to_string()),
+            secret_location: key
+                .map(|k| if client.is_memory_key() { "environment" } else { k.secret_location() }),
         }
     }
 }
@@ -217,6 +237,19 @@ impl StatusView {
 /// RFC 3339 in UTC, to the second.
 pub fn rfc3339(t: Timestamp) -> String {
     t.round(Unit::Second).unwrap_or(t).to_string()
+}
+
+/// Where the secret of an API key is, for `armor status`; `-` for tokens.
+fn secret_label(s: &Session, location: Option<&str>) -> String {
+    let key = match &s.auth {
+        Credentials::ApiKey(k) => k,
+        _ => return "-".into(),
+    };
+    match (location, &key.keyring) {
+        (Some("keyring"), Some(r)) => format!("OS credential store ({r})"),
+        (Some("environment"), _) => "ARMOR_API_KEY_SECRET (environment)".into(),
+        _ => "session file".into(),
+    }
 }
 
 /// `1000 (Demo Corp)`, or `-`.

@@ -2,10 +2,13 @@
 //! an ephemeral loopback port.
 
 mod emulator;
+mod enterprise;
 mod hostile;
 mod lifecycle;
 mod login;
 mod psk;
+#[cfg(unix)]
+mod pty;
 mod renewal;
 mod resources;
 mod shapes;

@@ -42,6 +42,20 @@ impl Emu {
         Emu { rt, emu: Some(emu), url }
     }
 
+    /// An emulator serving https with a freshly generated CA (see [`Emu::ca_file`]).
+    pub fn tls() -> Emu {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let emu = rt.block_on(Emulator::start_tls(EmulatorConfig::default())).unwrap();
+        let url = emu.url().to_owned();
+        Emu { rt, emu: Some(emu), url }
+    }
+
+    /// The PEM file of a TLS emulator's CA.
+    pub fn ca_file(&self) -> String {
+        let ca = self.emu.as_ref().and_then(Emulator::ca_file).expect("a TLS emulator");
+        ca.display().to_string()
+    }
+
     pub fn url(&self) -> &str {
         &self.url
     }

@@ -1,0 +1,76 @@
+//! `armor exec -- COMMAND ARGS...`: run another program with the profile's credentials in
+//! its environment — `ARMOR_SERVER`, `ARMOR_TOKEN` (freshly renewed), `ARMOR_ACCOUNT_ID` —
+//! and return its exit status. The token goes only into the child's environment, never
+//! into an argument list (where `ps` would show it).
+
+use std::process::Command;
+
+use anyhow::{Context as _, Result, bail};
+use armor_client::Credentials;
+
+use crate::context::Context;
+
+/// The exit status of the child, passed through as armor's own (no `error:` line).
+#[derive(Debug)]
+pub struct ChildExit(pub u8);
+
+impl std::fmt::Display for ChildExit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the command exited with status {}", self.0)
+    }
+}
+
+impl std::error::Error for ChildExit {}
+
+pub async fn run(ctx: &Context, argv: Vec<String>) -> Result<()> {
+    let Some((program, args)) = argv.split_first() else {
+        bail!("no command to run: armor exec -- COMMAND [ARGS...]");
+    };
+    let client = ctx.client()?;
+    // Renews the token first if it is due, so the child starts with at least 2/3 of its
+    // lifetime left.
+    let session = client.ensure_fresh().await?;
+    let mut cmd = Command::new(program);
+    cmd.args(args).env("ARMOR_SERVER", &session.server).env_remove("ARMOR_TOKEN");
+    match session.account_id {
+        Some(id) => cmd.env("ARMOR_ACCOUNT_ID", id.to_string()),
+        None => cmd.env_remove("ARMOR_ACCOUNT_ID"),
+    };
+    match &session.auth {
+        Credentials::Token(t) => {
+            cmd.env("ARMOR_TOKEN", t.access_token.expose());
+        }
+        _ => eprintln!(
+            "armor exec: profile {} uses an API key (ARMOR-PSK), which has no token: ARMOR_TOKEN is not set; every request must be signed (use `armor api` for calls)",
+            if client.is_memory_key() { "(environment)" } else { &ctx.profile }
+        ),
+    }
+    // Ctrl-C reaches the child through the terminal; armor keeps waiting for its status.
+    // (Once tokio handles SIGINT, it stays handled for the life of the process.)
+    #[cfg(unix)]
+    let _sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt());
+    let mut child = cmd.spawn().with_context(|| format!("cannot run {program:?}"))?;
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .context("waiting for the command")?
+        .with_context(|| format!("waiting for {program:?}"))?;
+    let code = match status.code() {
+        Some(c) => c,
+        None => signal_code(&status),
+    };
+    if code == 0 { Ok(()) } else { Err(ChildExit(u8::try_from(code).unwrap_or(1)).into()) }
+}
+
+/// 128 + the signal that ended the child, as shells report it.
+fn signal_code(status: &std::process::ExitStatus) -> i32 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        status.signal().map_or(1, |s| 128 + s)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = status;
+        1
+    }
+}

@@ -1,0 +1,112 @@
+//! API-key secrets in the operating system's credential store (the `keyring` crates):
+//! Secret Service on Linux and the BSDs, Keychain on macOS, Credential Manager on Windows.
+//! The session file then holds only a [`KeyringRef`], never the secret.
+//!
+//! Every call blocks (D-Bus, Security framework, Win32); async callers run them on the
+//! blocking pool. Tests select the crate's in-memory mock store with [`use_mock_store`]
+//! (the CLI: `ARMOR_KEYRING_BACKEND=mock`).
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The service name of armor's entries.
+pub const SERVICE: &str = "armor";
+
+/// Where a secret lives in the credential store: the entry's service and user name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct KeyringRef {
+    /// The service (always [`SERVICE`] for entries armor made).
+    pub service: String,
+    /// The entry's user name: `<profile>:<key id>`.
+    pub user: String,
+}
+
+impl KeyringRef {
+    /// The entry of `profile`'s API key `key_id`.
+    pub fn new(profile: &str, key_id: &str) -> KeyringRef {
+        KeyringRef { service: SERVICE.to_owned(), user: format!("{profile}:{key_id}") }
+    }
+}
+
+impl std::fmt::Display for KeyringRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "service {:?}, user {:?}", self.service, self.user)
+    }
+}
+
+/// Uses the `keyring-core` mock store (in memory, this process only) instead of the
+/// operating system's. For tests; call before any other function of this module.
+pub fn use_mock_store() {
+    if let Ok(store) = keyring_core::mock::Store::new() {
+        keyring_core::set_default_store(store);
+    }
+}
+
+/// Makes sure a credential store is set up: the one chosen by the application (e.g. the
+/// mock), else the platform's.
+fn ensure_store() -> Result<()> {
+    if keyring_core::get_default_store().is_some() {
+        return Ok(());
+    }
+    keyring::Entry::store_status().as_ref().map_err(|e| Error::Keyring {
+        action: "open the OS credential store",
+        reason: describe(e),
+        hint: NO_STORE_HINT,
+    })?;
+    Ok(())
+}
+
+const NO_STORE_HINT: &str = "no credential store is available here; keep the secret in the session file (0600) instead: log in without --keyring";
+
+fn entry(r: &KeyringRef) -> Result<keyring_core::Entry> {
+    ensure_store()?;
+    keyring_core::Entry::new(&r.service, &r.user).map_err(|e| Error::Keyring {
+        action: "open the credential store entry",
+        reason: describe(&e),
+        hint: NO_STORE_HINT,
+    })
+}
+
+/// A message for a keyring error that never contains secret bytes.
+fn describe(e: &keyring_core::Error) -> String {
+    use keyring_core::Error as K;
+    match e {
+        K::BadEncoding(_) | K::BadDataFormat(..) => "the stored secret is not valid text".into(),
+        K::NoEntry => "there is no such entry".into(),
+        K::NoDefaultStore => "there is no credential store on this system".into(),
+        other => other.to_string().replace(['\n', '\r'], " "),
+    }
+}
+
+/// Stores `secret` in the entry `r` (replacing any previous one).
+pub fn store_secret(r: &KeyringRef, secret: &SecretString) -> Result<()> {
+    entry(r)?.set_password(secret.expose_secret()).map_err(|e| Error::Keyring {
+        action: "store the secret in the OS credential store",
+        reason: describe(&e),
+        hint: NO_STORE_HINT,
+    })
+}
+
+/// Reads the secret of entry `r`.
+pub fn load_secret(r: &KeyringRef) -> Result<SecretString> {
+    entry(r)?.get_password().map(SecretString::from).map_err(|e| Error::Keyring {
+        action: "read the API key secret from the OS credential store",
+        reason: format!("{} ({r})", describe(&e)),
+        hint: "run `armor login --api-key-id ID --keyring` again",
+    })
+}
+
+/// Deletes entry `r`; a missing entry is not an error.
+pub fn delete_secret(r: &KeyringRef) -> Result<()> {
+    match entry(r)?.delete_credential() {
+        Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+        Err(e) => Err(Error::Keyring {
+            action: "delete the secret from the OS credential store",
+            reason: describe(&e),
+            hint: "remove the entry with the system's keychain tool",
+        }),
+    }
+}
