@@ -88,7 +88,8 @@ impl Context {
 
     /// Server, API version and unit settings shared by every client.
     fn base(&self) -> armor_client::ClientBuilder {
-        let mut b = Client::builder().expires_in_unit(self.expires_in_unit);
+        // A signal between a token exchange and its save would strand the session.
+        let mut b = Client::builder().expires_in_unit(self.expires_in_unit).defer_signals(true);
         if let Some(s) = &self.server {
             b = b.server(s);
         }

@@ -28,10 +28,12 @@ mod auth;
 mod client;
 mod error;
 mod http;
+mod renewal;
 pub mod resources;
 mod server;
 mod session;
 mod settings;
+mod signals;
 mod store;
 
 pub use armor_core as core;
@@ -44,4 +46,6 @@ pub use session::{
     ApiKey, ApiSecret, Credentials, FORMAT as SESSION_FORMAT, Freshness, RenewalPolicy, Session, TokenState,
 };
 pub use settings::Settings;
-pub use store::{DEFAULT_PROFILE, SessionStore, StoreLock, default_config_dir, validate_profile};
+pub use store::{
+    DEFAULT_PROFILE, FileStamp, PreparedSave, SessionStore, StoreLock, default_config_dir, validate_profile,
+};

@@ -29,6 +29,6 @@ mod tenant;
 mod vms;
 mod workloads;
 
-pub use config::{ConfigError, EmulatorConfig, TokenUnit};
+pub use config::{ConfigError, EmulatorConfig, ReissueFault, TokenUnit};
 pub use server::Emulator;
 pub use stats::{EndpointStats, Stats};
