@@ -7,5 +7,6 @@ mod login;
 mod psk;
 mod renewal;
 mod resources;
+mod rotation;
 mod token;
 mod util;
