@@ -336,7 +336,7 @@ impl Client {
         let Some(sent) = sent.filter(|_| raw.status == 401) else {
             return Ok(raw);
         };
-        let Some(current) = self.rotated(&sent).await? else {
+        let Some((current, _no_renewal)) = self.rotated(&sent).await? else {
             return Ok(raw);
         };
         tracing::debug!(%method, path, "the token was reissued meanwhile; sending once more with the new one");

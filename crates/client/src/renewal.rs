@@ -22,9 +22,11 @@
 //! is renamed into place.
 //!
 //! A strict server invalidates the old token at reissue, so a request sent with it by a
-//! sibling task or process just before can get 401. Then the session is looked at again
-//! (memory and file; if unchanged, after waiting for a renewer to finish) and, if the
-//! token changed, the request is sent once more with the new one.
+//! sibling task or process just before can get 401. Then the session is read again
+//! under the profile's lock taken *shared* (which waits for a renewal to be saved and
+//! keeps the next one from starting) and, if the token changed, the request is sent once
+//! more with the new one, still under that lock, so the token cannot be exchanged while
+//! it is in flight. Never more than once.
 
 use std::sync::{Arc, PoisonError};
 use std::time::Duration;
@@ -151,18 +153,22 @@ impl Client {
     }
 
     /// After a 401 to a request sent with `sent`: the current session if its token is
-    /// another one by now. If memory and file still hold `sent`, a renewal may be between
-    /// its exchange and its save: wait for the renewer (bounded), then look again.
-    pub(crate) async fn rotated(&self, sent: &AccessToken) -> Result<Option<Arc<Session>>> {
+    /// another one by now, with a guard that keeps anyone from exchanging that token
+    /// until the request is resent. A renewal in progress (between its exchange and its
+    /// save) is waited for, at most [`crate::Timeouts::lock`].
+    pub(crate) async fn rotated(&self, sent: &AccessToken) -> Result<Option<(Arc<Session>, ResendGuard<'_>)>> {
         let changed = |s: &Session| s.token().is_some_and(|t| t.access_token != *sent);
-        match self.observe().await {
-            Ok(s) if changed(&s) => return Ok(Some(s)),
-            Ok(_) => {}
-            Err(_) => return Ok(None),
-        }
-        let _writer = self.wait_writer().await?;
-        let _lock = self.lock_store().await?;
-        Ok(self.reload().ok().flatten().filter(|s| changed(s)))
+        let guard = match &self.inner.store {
+            // Other processes (and tasks) renew under the exclusive lock: a shared one
+            // waits for a renewal to be saved and holds off the next one.
+            Some(store) => ResendGuard {
+                _shared: Some(store.lock_shared_within(self.inner.timeouts.lock).await?),
+                _writer: None,
+            },
+            // In memory, renewals hold the writer mutex.
+            None => ResendGuard { _shared: None, _writer: Some(self.wait_writer().await?) },
+        };
+        Ok(self.reload().ok().flatten().filter(|s| changed(s)).map(|s| (s, guard)))
     }
 
     /// The writer mutex of this process, waiting at most [`crate::Timeouts::lock`].
@@ -181,6 +187,13 @@ impl Client {
             None => Ok(None),
         }
     }
+}
+
+/// Held while a request is resent with a rotated token: no renewal meanwhile.
+#[derive(Debug)]
+pub(crate) struct ResendGuard<'a> {
+    _shared: Option<StoreLock>,
+    _writer: Option<MutexGuard<'a, ()>>,
 }
 
 /// An error and its causes on one line.

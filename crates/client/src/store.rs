@@ -233,11 +233,17 @@ impl SessionStore {
 
     /// Takes the profile's lock if no one holds it; `None` if someone does.
     pub fn try_lock(&self) -> Result<Option<StoreLock>> {
+        self.try_lock_as(false)
+    }
+
+    fn try_lock_as(&self, shared: bool) -> Result<Option<StoreLock>> {
         ensure_private_dir(&self.config_dir)?;
         ensure_private_dir(&self.sessions_dir())?;
         let path = self.lock_path();
         let file = open_private(&path).map_err(|e| Error::io("open", &path, e))?;
-        match file.try_lock() {
+        let taken = if shared { file.try_lock_shared() } else { file.try_lock() };
+        match taken {
+            Ok(()) if shared => Ok(Some(StoreLock { _file: file })),
             Ok(()) => Ok(Some(StoreLock::held(file))),
             Err(TryLockError::WouldBlock) => Ok(None),
             Err(TryLockError::Error(e)) => Err(Error::io("lock", path, e)),
@@ -247,10 +253,21 @@ impl SessionStore {
     /// Takes the profile's lock, waiting at most `timeout`; the error names the process
     /// that holds it.
     pub async fn lock_within(&self, timeout: Duration) -> Result<StoreLock> {
+        self.lock_as_within(false, timeout).await
+    }
+
+    /// Takes the profile's lock shared with other readers, waiting at most `timeout`:
+    /// no one renews while it is held (used to resend a request with a token that must
+    /// not be exchanged meanwhile).
+    pub async fn lock_shared_within(&self, timeout: Duration) -> Result<StoreLock> {
+        self.lock_as_within(true, timeout).await
+    }
+
+    async fn lock_as_within(&self, shared: bool, timeout: Duration) -> Result<StoreLock> {
         let deadline = tokio::time::Instant::now() + timeout;
         let mut pause = Duration::from_millis(2);
         loop {
-            if let Some(lock) = self.try_lock()? {
+            if let Some(lock) = self.try_lock_as(shared)? {
                 return Ok(lock);
             }
             if tokio::time::Instant::now() >= deadline {
