@@ -156,7 +156,10 @@ impl Client {
     /// another one by now, with a guard that keeps anyone from exchanging that token
     /// until the request is resent. A renewal in progress (between its exchange and its
     /// save) is waited for, at most [`crate::Timeouts::lock`].
-    pub(crate) async fn rotated(&self, sent: &AccessToken) -> Result<Option<(Arc<Session>, ResendGuard<'_>)>> {
+    pub(crate) async fn rotated(
+        &self,
+        sent: &AccessToken,
+    ) -> Result<Option<(Arc<Session>, ResendGuard<'_>)>> {
         let changed = |s: &Session| s.token().is_some_and(|t| t.access_token != *sent);
         let guard = match &self.inner.store {
             // Other processes (and tasks) renew under the exclusive lock: a shared one

@@ -59,11 +59,9 @@ fn install() -> bool {
             return false;
         };
         let _guard = handle.enter();
-        let (Ok(mut int), Ok(mut term), Ok(mut hup)) = (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-        ) else {
+        let (Ok(mut int), Ok(mut term), Ok(mut hup)) =
+            (signal(SignalKind::interrupt()), signal(SignalKind::terminate()), signal(SignalKind::hangup()))
+        else {
             return false;
         };
         if INSTALLED.swap(true, SeqCst) {

@@ -98,7 +98,8 @@ impl PreparedSave {
             .and_then(|()| self.tmp.as_file().sync_all())
             .map_err(|e| Error::io("write", tmp_path, e))?;
         let file = self.tmp.persist(&self.path).map_err(|e| Error::io("replace", &self.path, e.error))?;
-        let stamp = file.metadata().map(|m| FileStamp::of(&m)).map_err(|e| Error::io("stat", &self.path, e))?;
+        let stamp =
+            file.metadata().map(|m| FileStamp::of(&m)).map_err(|e| Error::io("stat", &self.path, e))?;
         sync_dir(&self.dir)?;
         Ok(stamp)
     }

@@ -78,8 +78,8 @@ impl Env {
     }
 }
 
-fn token_of(c: &Client) -> impl Future<Output = AccessToken> + '_ {
-    async move { c.session().await.unwrap().token().unwrap().access_token.clone() }
+async fn token_of(c: &Client) -> AccessToken {
+    c.session().await.unwrap().token().unwrap().access_token.clone()
 }
 
 /// `tasks` tasks spread over `clients` clients of one profile call `GET /me` without

@@ -145,7 +145,9 @@ impl AppState {
         let Some(limit) = self.config.reissue_fault_count else {
             return Some(fault);
         };
-        self.faults.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < limit).then_some(n + 1)).ok()?;
+        self.faults
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < limit).then_some(n + 1))
+            .ok()?;
         Some(fault)
     }
 
