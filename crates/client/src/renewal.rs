@@ -49,6 +49,30 @@ impl Client {
         Ok(Session::clone(&*self.fresh().await?))
     }
 
+    /// Like [`Client::ensure_fresh`], but when renewal is due and another task or process
+    /// is renewing, waits for it (at most [`crate::Timeouts::lock`]) instead of going on
+    /// with the old token: for a token handed to another program (`armor token print`),
+    /// which cannot resend on 401. A failed advisory renewal still only warns.
+    pub async fn ensure_renewed(&self) -> Result<Session> {
+        let session = self.observe().await?;
+        let renewed = match session.freshness(&self.inner.policy, self.now()) {
+            Freshness::Fresh => session,
+            Freshness::RenewalDue => {
+                let attempt = async {
+                    let _writer = self.wait_writer().await?;
+                    let _lock = self.lock_store().await?;
+                    self.renew_locked().await
+                };
+                match attempt.await {
+                    Ok(renewed) => renewed,
+                    Err(e) => self.advisory_failed(session, &e),
+                }
+            }
+            Freshness::RenewalRequired | Freshness::Expired => self.renew_required().await?,
+        };
+        Ok(Session::clone(&renewed))
+    }
+
     /// [`Client::ensure_fresh`] without copying the session.
     pub(crate) async fn fresh(&self) -> Result<Arc<Session>> {
         let session = self.observe().await?;
