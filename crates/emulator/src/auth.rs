@@ -79,7 +79,15 @@ pub async fn reissue(
                 "Injected fault: the reissue failed",
             ));
         }
-        Some(ReissueFault::Hang) => std::future::pending::<()>().await,
+        Some(ReissueFault::Hang) => {
+            // Until the emulator stops (so that a graceful stop does not wait forever).
+            let _ = state.stopping.subscribe().wait_for(|stopping| *stopping).await;
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "shutting_down",
+                "The emulator is stopping",
+            ));
+        }
         Some(ReissueFault::Drop) | None => {}
     }
     let issued = state

@@ -22,6 +22,8 @@ pub struct AppState {
     estate: Mutex<Estate>,
     /// Reissue faults injected so far.
     faults: AtomicU32,
+    /// Set when the emulator stops: hanging requests give up then.
+    pub stopping: tokio::sync::watch::Sender<bool>,
 }
 
 #[derive(Debug, Default)]
@@ -66,6 +68,7 @@ impl AppState {
             inner: Mutex::default(),
             estate,
             faults: AtomicU32::new(0),
+            stopping: tokio::sync::watch::Sender::new(false),
         }
     }
 
