@@ -214,7 +214,8 @@ fn lifetime(unit: armor_core::ExpiresInUnit, reply: &TokenReply) -> Result<Durat
         Some(Value::Number(n)) => match (n.as_u64(), n.as_f64()) {
             (Some(v), _) => v,
             (None, Some(f)) if f < 0.0 => return bad(format!("{n} is negative")),
-            (None, Some(f)) if f.fract() == 0.0 && f <= u64::MAX as f64 => f as u64,
+            // Whole, written as a float; beyond u64 it saturates (and is refused below).
+            (None, Some(f)) if f.fract() == 0.0 => f as u64,
             _ => return bad(format!("{n} is not a whole number")),
         },
         Some(other) => {
@@ -233,11 +234,67 @@ fn lifetime(unit: armor_core::ExpiresInUnit, reply: &TokenReply) -> Result<Durat
     let token_type = reply.token_type.as_ref().and_then(Value::as_str);
     let length = unit.lifetime(raw, token_type);
     if length > MAX_TOKEN_LIFETIME {
+        let shown = reply.expires_in.as_ref().map_or_else(String::new, Value::to_string);
         return bad(format!(
-            "{raw} means {} s ({} rule), more than 24 hours",
+            "{shown} means {} s ({} rule), more than 24 hours",
             length.as_secs(),
             unit.as_str()
         ));
     }
     Ok(length)
+}
+
+#[cfg(test)]
+mod tests {
+    use armor_core::ExpiresInUnit;
+
+    use super::*;
+
+    fn reply(expires_in: &str, token_type: &str) -> TokenReply {
+        serde_json::from_str(&format!(
+            r#"{{"access_token":"2261bac252204c2ea93ed32ea1ffd3ab","expires_in":{expires_in},"token_type":{token_type}}}"#
+        ))
+        .unwrap()
+    }
+
+    fn check(expires_in: &str, token_type: &str) -> std::result::Result<u64, String> {
+        lifetime(ExpiresInUnit::Auto, &reply(expires_in, token_type))
+            .map(|d| d.as_secs())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn usable_lifetimes() {
+        assert_eq!(check("15", r#""Bearer""#), Ok(900));
+        assert_eq!(check("900", r#""FH-AUTH""#), Ok(900));
+        assert_eq!(check("900.0", "null"), Ok(900), "a whole number written as a float");
+        assert_eq!(check("1440", r#""Bearer""#), Ok(1440), "more than 60: seconds");
+        assert_eq!(check("86400", r#""FH-AUTH""#), Ok(86_400), "exactly a day");
+        assert_eq!(check("60", "42"), Ok(3600), "a token type that is not text is ignored");
+    }
+
+    #[test]
+    fn unusable_lifetimes_are_refused_clearly() {
+        let refused = |e: &str, t: &str, needle: &str| {
+            let err = check(e, t).unwrap_err();
+            assert!(err.contains(needle) && err.contains("session was not changed"), "{e}: {err}");
+        };
+        refused("null", "null", "is missing");
+        refused("0", "null", "is 0");
+        refused("-1", "null", "-1 is negative");
+        refused("-0.5", "null", "negative");
+        refused("15.5", "null", "not a whole number");
+        refused(r#""15""#, "null", "a string, not a number");
+        refused("true", "null", "a boolean");
+        refused("[15]", "null", "an array");
+        refused("86401", r#""FH-AUTH""#, "more than 24 hours");
+        refused("1000000000000", "null", "more than 24 hours");
+        refused("18446744073709551615", "null", "more than 24 hours");
+        refused("1e300", "null", "more than 24 hours");
+        let minutes = lifetime(ExpiresInUnit::Minutes, &reply("1441", "null")).unwrap_err().to_string();
+        assert!(minutes.contains("1441 means 86460 s (minutes rule)"), "{minutes}");
+        let missing: TokenReply =
+            serde_json::from_str(r#"{"access_token":"2261bac252204c2ea93ed32ea1ffd3ab"}"#).unwrap();
+        assert!(lifetime(ExpiresInUnit::Auto, &missing).unwrap_err().to_string().contains("is missing"));
+    }
 }

@@ -320,3 +320,63 @@ async fn an_unwritable_sessions_dir_fails_before_the_reissue_is_sent() {
     c.reissue_token(None).await.unwrap();
     c.whoami().await.unwrap();
 }
+
+/// The real-time run: 64 tasks on one client calling `GET /me` for 10 s while
+/// 3-second tokens fall due for renewal every second. Run with `cargo test -p
+/// armor-client --test rotation -- --ignored real_time --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "10 s of real time; run by hand (see the doc comment)"]
+async fn sixty_four_tasks_for_ten_real_seconds() {
+    let config = EmulatorConfig {
+        token_ttl: Duration::from_secs(3),
+        expires_in_unit: TokenUnit::Seconds,
+        ..Default::default()
+    };
+    let emu = Emulator::start(config).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let client = Client::builder()
+        .server(emu.url())
+        .store(SessionStore::new(dir.path(), "default").unwrap())
+        .build()
+        .unwrap();
+    client
+        .login(EmulatorConfig::DEMO_USERNAME, SecretString::from(EmulatorConfig::DEMO_PASSWORD), None)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let handles: Vec<_> = (0..64)
+        .map(|_| {
+            let c = client.clone();
+            tokio::spawn(async move {
+                let (mut calls, mut failures) = (0u64, Vec::new());
+                while started.elapsed() < Duration::from_secs(10) {
+                    if let Err(e) = c.get::<Value>("/me").await {
+                        failures.push(e.to_string());
+                    }
+                    calls += 1;
+                }
+                (calls, failures)
+            })
+        })
+        .collect();
+    let (mut calls, mut failures) = (0, Vec::new());
+    for h in handles {
+        let (c, f) = h.await.unwrap();
+        calls += c;
+        failures.extend(f);
+    }
+    let reissue = emu.stats().get("POST /auth/token/reissue");
+    let me = emu.stats().get("GET /me");
+    eprintln!(
+        "{calls} calls, {} failed; reissues ok {} refused {}; GET /me 401s (resent) {}",
+        failures.len(),
+        reissue.ok,
+        reissue.client_error,
+        me.client_error
+    );
+    assert!(failures.is_empty(), "{:?}", &failures[..failures.len().min(3)]);
+    // One renewal window per second: at most 10 in 10 s, and none reissued twice (a
+    // second reissue of a token would be refused).
+    assert!((8..=10).contains(&reissue.ok), "{reissue:?}");
+    assert_eq!(reissue.client_error, 0);
+}
