@@ -169,7 +169,9 @@ impl Client {
         let prepared = self.inner.store.as_ref().map(|s| s.prepare()).transpose()?;
         let _shield = Shield::enter(self.inner.defer_signals);
         let renewed = self.reissue(session, token).await?;
-        let stamp = prepared.map(|p| p.commit(&renewed)).transpose()?;
+        // The old token is dead now: rename first, fsync after, to keep the window in
+        // which a kill loses the new token as short as the write and the rename.
+        let stamp = prepared.map(|p| p.commit_now(&renewed)).transpose()?;
         let renewed = Arc::new(renewed);
         self.set_seen(Some(renewed.clone()), stamp);
         *self.inner.retry_after.lock().unwrap_or_else(PoisonError::into_inner) = None;

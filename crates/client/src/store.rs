@@ -87,17 +87,33 @@ pub struct PreparedSave {
 
 impl PreparedSave {
     /// Writes `session` to the temporary file, fsyncs it, renames it over the session
-    /// file and fsyncs the directory. Returns the new file's stamp.
-    pub fn commit(mut self, session: &Session) -> Result<FileStamp> {
-        let json = serde_json::to_vec_pretty(session)
+    /// file and fsyncs the directory: a crash at any point leaves the old or the new
+    /// session. Returns the new file's stamp.
+    pub fn commit(self, session: &Session) -> Result<FileStamp> {
+        self.finish(session, true)
+    }
+
+    /// Like [`PreparedSave::commit`], but renames before it fsyncs: for the new token of a
+    /// reissue, when the old session is worthless (the server has invalidated its token)
+    /// and every moment before the rename is one in which a killed process loses the new
+    /// token. A power loss before the fsync may leave a truncated file (`armor login`).
+    pub fn commit_now(self, session: &Session) -> Result<FileStamp> {
+        self.finish(session, false)
+    }
+
+    fn finish(mut self, session: &Session, sync_first: bool) -> Result<FileStamp> {
+        let mut json = serde_json::to_vec_pretty(session)
             .map_err(|e| Error::io("encode", self.path.clone(), io::Error::other(e)))?;
+        json.push(b'\n');
         let tmp_path = self.tmp.path().to_owned();
-        self.tmp
-            .write_all(&json)
-            .and_then(|()| self.tmp.write_all(b"\n"))
-            .and_then(|()| self.tmp.as_file().sync_all())
-            .map_err(|e| Error::io("write", tmp_path, e))?;
+        self.tmp.write_all(&json).map_err(|e| Error::io("write", &tmp_path, e))?;
+        if sync_first {
+            self.tmp.as_file().sync_all().map_err(|e| Error::io("write", &tmp_path, e))?;
+        }
         let file = self.tmp.persist(&self.path).map_err(|e| Error::io("replace", &self.path, e.error))?;
+        if !sync_first {
+            file.sync_all().map_err(|e| Error::io("write", &self.path, e))?;
+        }
         let stamp =
             file.metadata().map(|m| FileStamp::of(&m)).map_err(|e| Error::io("stat", &self.path, e))?;
         sync_dir(&self.dir)?;

@@ -271,34 +271,28 @@ fn kill_nine_during_reissues() {
         }
         drop(tx);
         let started = Instant::now();
-        let mut recent: Vec<u32> = Vec::new();
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut checked = Instant::now();
         while kills < 200 && started.elapsed() < Duration::from_secs(75) {
-            while let Ok(pid) = rx.try_recv() {
-                recent.push(pid);
-                if recent.len() > 16 {
-                    recent.remove(0);
-                }
-            }
             sleep(Duration::from_millis(250));
+            // The newest process, after a random 0-15 ms: most land inside a command.
+            let Some(pid) = rx.try_iter().last() else { continue };
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
-            if let Some(pid) = recent.get(seed as usize % recent.len().max(1)) {
-                let status = std::process::Command::new("kill")
-                    .args(["-9", &pid.to_string()])
-                    .stderr(Stdio::null())
-                    .status()
-                    .unwrap();
-                // Count only kills of a process that was still running.
-                if status.success() {
-                    kills += 1;
-                } else {
-                    continue;
-                }
+            sleep(Duration::from_micros(seed % 15_000));
+            let status = std::process::Command::new("kill")
+                .args(["-9", &pid.to_string()])
+                .stderr(Stdio::null())
+                .status()
+                .unwrap();
+            // Count only kills of a process that was still running.
+            if status.success() {
+                kills += 1;
             }
-            // Stranded right now? (A whoami that fails with 401 means the stored token is dead.)
-            if kills % 20 == 0 {
+            // Stranded right now? (A whoami failing with 401 means the stored token is dead.)
+            if checked.elapsed() > Duration::from_secs(2) {
+                checked = Instant::now();
                 let run = armor.run(&["whoami"]);
                 if run.code != 0 && run.stderr.contains("401") {
                     stranded += 1;
@@ -310,9 +304,15 @@ fn kill_nine_during_reissues() {
         stop.store(true, Ordering::SeqCst);
     });
     let after = armor.run(&["whoami"]);
+    let temp_files = std::fs::read_dir(armor.config_dir().join("sessions"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp"))
+        .count();
     eprintln!(
-        "{kills} kills; stranded {stranded} time(s) during the run; whoami afterwards: exit {}; reissues (ok, refused): {:?}",
+        "{kills} kills; stranded {stranded} time(s) during the run; whoami afterwards: exit {} {}; \
+         reissues (ok, refused): {:?}; temporary files left: {temp_files}",
         after.code,
+        after.stderr.trim(),
         emu.reissues()
     );
     assert!(after.code == 0 || after.stderr.contains("401"), "{after:#?}");
