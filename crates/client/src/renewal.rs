@@ -65,6 +65,7 @@ impl Client {
                 };
                 match attempt.await {
                     Ok(renewed) => renewed,
+                    Err(e @ (Error::SessionExpired { .. } | Error::NoSession { .. })) => return Err(e),
                     Err(e) => self.advisory_failed(session, &e),
                 }
             }
@@ -78,34 +79,36 @@ impl Client {
         let session = self.observe().await?;
         match session.freshness(&self.inner.policy, self.now()) {
             Freshness::Fresh => Ok(session),
-            Freshness::RenewalDue => Ok(self.renew_advisory(session).await),
+            Freshness::RenewalDue => self.renew_advisory(session).await,
             Freshness::RenewalRequired | Freshness::Expired => self.renew_required().await,
         }
     }
 
-    /// Renews if no one else is, without waiting; on failure warns and keeps `session`.
-    async fn renew_advisory(&self, session: Arc<Session>) -> Arc<Session> {
+    /// Renews if no one else is, without waiting; on failure warns and keeps `session`
+    /// (unless it turned out to be gone or expired meanwhile).
+    async fn renew_advisory(&self, session: Arc<Session>) -> Result<Arc<Session>> {
         let now = self.now();
         let backing_off = self.retry_after().is_some_and(|t| now < t);
         if backing_off {
-            return session;
+            return Ok(session);
         }
         let Ok(_writer) = self.inner.writer.try_lock() else {
-            return session;
+            return Ok(session);
         };
         let lock = match &self.inner.store {
             Some(store) => match store.try_lock() {
                 Ok(Some(lock)) => Some(lock),
-                Ok(None) => return session,
-                Err(e) => return self.advisory_failed(session, &e),
+                Ok(None) => return Ok(session),
+                Err(e) => return Ok(self.advisory_failed(session, &e)),
             },
             None => None,
         };
         let result = self.renew_locked().await;
         drop(lock);
         match result {
-            Ok(renewed) => renewed,
-            Err(e) => self.advisory_failed(session, &e),
+            Ok(renewed) => Ok(renewed),
+            Err(e @ (Error::SessionExpired { .. } | Error::NoSession { .. })) => Err(e),
+            Err(e) => Ok(self.advisory_failed(session, &e)),
         }
     }
 
