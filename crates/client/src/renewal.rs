@@ -170,11 +170,17 @@ impl Client {
     /// rename.
     pub(crate) async fn exchange(&self, session: &Session, token: &AccessToken) -> Result<Arc<Session>> {
         let prepared = self.inner.store.as_ref().map(|s| s.prepare()).transpose()?;
-        let _shield = Shield::enter(self.inner.defer_signals);
-        let renewed = self.reissue(session, token).await?;
-        // The old token is dead now: rename first, fsync after, to keep the window in
-        // which a kill loses the new token as short as the write and the rename.
-        let stamp = prepared.map(|p| p.commit_now(&renewed)).transpose()?;
+        let shield = Shield::enter(self.inner.defer_signals);
+        let saved = async {
+            let renewed = self.reissue(session, token).await?;
+            // The old token is dead now: rename first, fsync after, to keep the window in
+            // which a kill loses the new token as short as the write and the rename.
+            let stamp = prepared.map(|p| p.commit_now(&renewed)).transpose()?;
+            Ok::<_, Error>((renewed, stamp))
+        }
+        .await;
+        shield.release().await;
+        let (renewed, stamp) = saved?;
         let renewed = Arc::new(renewed);
         self.set_seen(Some(renewed.clone()), stamp);
         *self.inner.retry_after.lock().unwrap_or_else(PoisonError::into_inner) = None;

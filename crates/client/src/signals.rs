@@ -31,6 +31,19 @@ impl Shield {
     }
 }
 
+impl Shield {
+    /// Ends the deferral, after letting the runtime deliver a signal that has arrived
+    /// but not been seen yet (its handler only wakes a task); then exits if one is held.
+    pub async fn release(self) {
+        if self.0 {
+            // Each yield lets the runtime poll its driver and run the woken listener.
+            for _ in 0..2 {
+                tokio::task::yield_now().await;
+            }
+        }
+    }
+}
+
 impl Drop for Shield {
     fn drop(&mut self) {
         if self.0 && DEPTH.fetch_sub(1, SeqCst) == 1 {

@@ -39,27 +39,39 @@ fn a_socket_the_server_closes_is_an_error_not_success() {
     }
 }
 
+/// Makes the stored token expire `secs` seconds from now (it lives 900 s on the server),
+/// so the client sees it in the advisory or mandatory renewal window without waiting.
+fn expire_in(armor: &Armor, secs: i64) -> Option<Vec<u8>> {
+    let mut s = armor.session();
+    let now = jiff::Timestamp::now();
+    let at = |d: i64| {
+        serde_json::Value::String(now.checked_add(jiff::SignedDuration::from_secs(d)).unwrap().to_string())
+    };
+    s["auth"]["length_secs"] = 900.into();
+    s["auth"]["issued_at"] = at(secs - 900);
+    s["auth"]["expires_at"] = at(secs);
+    std::fs::write(armor.session_path("default"), serde_json::to_vec_pretty(&s).unwrap()).unwrap();
+    armor.session_bytes()
+}
+
 #[test]
 fn a_failed_advisory_renewal_warns_once_and_a_failed_mandatory_one_fails() {
-    // 6 s tokens: advisory renewal from 2 s, mandatory from 5.4 s.
-    let emu = Emu::with(|c| {
-        c.token_ttl = Duration::from_secs(6);
-        c.expires_in_unit = armor_emulator::TokenUnit::Seconds;
-        c.reissue_fault = Some(ReissueFault::Error);
-    });
+    let emu = Emu::with(|c| c.reissue_fault = Some(ReissueFault::Error));
     let armor = Armor::new();
     armor.login(&emu, &[]);
-    let before = armor.session_bytes();
-    sleep(Duration::from_millis(2100));
+    // Advisory: 500 s of 900 left.
+    let before = expire_in(&armor, 500);
     let run = armor.run(&["whoami"]).success();
     let warnings: Vec<_> = run.stderr.lines().collect();
     assert_eq!(warnings.len(), 1, "{run:#?}");
     assert!(warnings[0].contains("WARN") && warnings[0].contains("token renewal failed"), "{run:#?}");
     assert!(warnings[0].contains("HTTP 500"), "{run:#?}");
     assert_eq!(armor.session_bytes(), before, "unchanged");
-    sleep(Duration::from_millis(3400));
+    // Mandatory: the last minute.
+    let before = expire_in(&armor, 30);
     armor.run(&["whoami"]).failure(&["/auth/token/reissue failed with HTTP 500"]);
     assert_eq!(armor.session_bytes(), before, "unchanged");
+    assert_eq!(emu.stats().get("POST /auth/token/reissue").server_error, 2);
 }
 
 #[test]
