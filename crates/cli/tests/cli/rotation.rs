@@ -285,8 +285,8 @@ fn kill_nine_during_reissues() {
         let started = Instant::now();
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;
         let mut checked = Instant::now();
-        while kills < 200 && started.elapsed() < Duration::from_secs(75) {
-            sleep(Duration::from_millis(250));
+        while kills < 200 && started.elapsed() < Duration::from_secs(70) {
+            sleep(Duration::from_millis(200));
             // The newest process, after a random 0-15 ms: most land inside a command.
             let Some(pid) = rx.try_iter().last() else { continue };
             seed ^= seed << 13;
