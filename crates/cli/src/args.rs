@@ -253,6 +253,16 @@ pub struct EmulatorArgs {
     /// Keep tokens valid after they are reissued (by default reissue invalidates the old token)
     #[arg(long)]
     pub keep_old_tokens: bool,
+    /// How long a reissued token keeps working after the reissue (default: not at all)
+    #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+    pub reissue_grace: u64,
+    /// Inject a fault into token reissues: drop (apply it, then drop the connection
+    /// without answering), error (answer 500), hang (never answer)
+    #[arg(long, value_enum, value_name = "FAULT")]
+    pub reissue_fault: Option<ReissueFaultArg>,
+    /// Inject the reissue fault this many times only (default: every time)
+    #[arg(long, value_name = "N", requires = "reissue_fault")]
+    pub reissue_fault_count: Option<u32>,
     /// Failed logins per user name within a minute before answering 429
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub max_failed_logins: u32,
@@ -270,6 +280,17 @@ pub struct EmulatorArgs {
     /// file path is printed on the line after the URL
     #[arg(long)]
     pub tls: bool,
+}
+
+/// A fault injected into token reissues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReissueFaultArg {
+    /// Apply the reissue, then drop the connection without answering
+    Drop,
+    /// Answer 500 without reissuing
+    Error,
+    /// Never answer
+    Hang,
 }
 
 /// The unit of `expires_in`.

@@ -104,10 +104,12 @@ impl Context {
 
     /// Server, API version, unit and limit settings shared by every client.
     fn base(&self) -> armor_client::ClientBuilder {
+        // A signal between a token exchange and its save would strand the session.
         let mut b = Client::builder()
             .expires_in_unit(self.expires_in_unit)
             .max_response_bytes(self.max_response_bytes)
-            .ca_bundle(self.ca.clone());
+            .ca_bundle(self.ca.clone())
+            .defer_signals(true);
         if let Some(s) = &self.server {
             b = b.server(s);
         }

@@ -41,11 +41,12 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return fail(&anyhow::Error::new(e).context("cannot start the async runtime")),
     };
-    let mut out = io::BufWriter::new(io::stdout());
+    let mut out = Stdout { inner: io::BufWriter::new(io::stdout()), closed: false };
     let result = runtime.block_on(cmd::run(cli, &mut out)).and_then(|()| Ok(out.flush()?));
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        // Only our own stdout closing is forgiven; a broken pipe on a connection is an error.
+        Err(e) if out.closed && is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = out.flush();
             match e.downcast_ref::<cmd::exec::ChildExit>() {
@@ -75,6 +76,41 @@ fn fail(e: &anyhow::Error) -> ExitCode {
     }
     let _ = writeln!(io::stderr(), "error: {msg}");
     ExitCode::FAILURE
+}
+
+/// Standard output that remembers whether the reader went away (`armor ... | head`), so
+/// that a broken pipe elsewhere (a socket the server closed) is not mistaken for it.
+struct Stdout {
+    inner: io::BufWriter<io::Stdout>,
+    closed: bool,
+}
+
+impl Stdout {
+    fn note<T>(&mut self, r: io::Result<T>) -> io::Result<T> {
+        if let Err(e) = &r
+            && e.kind() == io::ErrorKind::BrokenPipe
+        {
+            self.closed = true;
+        }
+        r
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let r = self.inner.write(buf);
+        self.note(r)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        let r = self.inner.write_all(buf);
+        self.note(r)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let r = self.inner.flush();
+        self.note(r)
+    }
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -1,27 +1,34 @@
 //! The session lifecycle: login, token reissue (the seed, `Update-ArmorApiToken`),
-//! freshness checks with automatic renewal, identity refresh, account context, logout.
-//!
-//! # Concurrency
-//!
-//! Renewal is double-checked at two levels. In one process, the session mutex is held
-//! across the reissue, so concurrent callers wait and then find the new token. Across
-//! processes, the profile's file lock is held around read-reissue-write and the session
-//! is re-read after taking it: if another process already reissued, its token is used
-//! and no second reissue is sent (the server has invalidated the old token anyway).
+//! identity refresh, account context, logout. Automatic renewal and the handling of
+//! tokens reissued by others are in [`crate::renewal`].
 
-use armor_core::auth::{
-    AuthorizeRequest, AuthorizeResponse, GRANT_AUTHORIZATION_CODE, ReissueRequest, TokenRequest,
-    TokenResponse,
-};
+use std::time::Duration;
+
+use armor_core::auth::{AuthorizeRequest, AuthorizeResponse, GRANT_AUTHORIZATION_CODE, TokenRequest};
 use armor_core::{AccessToken, AccountId, Me};
 use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use serde_json::Value;
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::http::{Auth, Call};
-use crate::session::{ApiKey, Credentials, Freshness, Session, TokenState};
-use crate::store::StoreLock;
+use crate::http::{Auth, Call, check_status, decode};
+use crate::session::{ApiKey, Credentials, Session, TokenState};
+
+/// The longest token lifetime accepted (after the `expires_in` unit rule).
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// A token response (`/auth/token`, `/auth/token/reissue`), read loosely so that a bad
+/// `expires_in` gets its own clear error.
+#[derive(Debug, Deserialize)]
+pub(crate) struct TokenReply {
+    access_token: SecretString,
+    #[serde(default)]
+    expires_in: Option<Value>,
+    #[serde(default)]
+    token_type: Option<Value>,
+}
 
 impl Client {
     /// Signs in with a username and password: `POST /auth/authorize`, `POST /auth/token`,
@@ -39,7 +46,7 @@ impl Client {
         call.timeout = Some(self.inner.timeouts.login);
         let authorized: AuthorizeResponse = http.send(call).await?;
         let request = TokenRequest { code: authorized.code, grant_type: GRANT_AUTHORIZATION_CODE.into() };
-        let tokens: TokenResponse = http.send(Call::new(Method::POST, "/auth/token").json(&request)).await?;
+        let tokens: TokenReply = http.send(Call::new(Method::POST, "/auth/token").json(&request)).await?;
         let now = self.now();
         let token = self.token_state(&tokens, now, now)?;
         let me = self.fetch_me(Auth::Token(&token.access_token), None).await?;
@@ -98,10 +105,11 @@ impl Client {
     }
 
     async fn store_login(&self, session: Session) -> Result<Session> {
-        let mut slot = self.inner.session.lock().await;
-        let _lock = self.lock().await?;
+        let _writer = self.inner.writer.lock().await;
+        let _lock = self.lock_store().await?;
         let previous = self.inner.store.as_ref().and_then(|s| s.load().ok().flatten());
-        self.save(&session)?;
+        let stamp = self.save(&session)?;
+        self.set_seen(Some(session.clone().into()), stamp);
         // A secret the replaced session kept in the OS credential store is not needed any more.
         if let Some(old) = previous.as_ref().and_then(keyring_ref)
             && keyring_ref(&session) != Some(old)
@@ -111,7 +119,6 @@ impl Client {
                 tracing::warn!("{e}");
             }
         }
-        *slot = Some(session.clone());
         tracing::info!(user = %session.user.username, account = ?session.account_id, "logged in");
         Ok(session)
     }
@@ -119,103 +126,57 @@ impl Client {
     /// Ends the session: removes it from memory and from the store. Returns `false` if
     /// there was no session. (Armor has no logout endpoint; the token simply expires.)
     pub async fn logout(&self) -> Result<bool> {
-        let mut slot = self.inner.session.lock().await;
-        let _lock = self.lock().await?;
-        let stored = match &self.inner.store {
-            Some(store) => store.load().ok().flatten(),
-            None => None,
-        };
-        let had = slot.take().is_some();
+        let _writer = self.inner.writer.lock().await;
+        let _lock = self.lock_store().await?;
+        let stored = self.reload().ok().flatten();
+        self.set_seen(None, None);
         let removed = match &self.inner.store {
             Some(store) => store.remove()?,
             None => false,
         };
-        if let Some(entry) = stored.as_ref().and_then(keyring_ref).cloned() {
+        if let Some(entry) = stored.as_deref().and_then(keyring_ref).cloned() {
             blocking(move || crate::keyring::delete_secret(&entry)).await?;
         }
-        Ok(had || removed)
+        Ok(stored.is_some() || removed)
     }
 
     /// Exchanges a token for a new one (`POST /auth/token/reissue`) and updates the
     /// session: new token, lifetime and expiry; the start time stays the first login's.
     ///
-    /// `token` defaults to the session's. On any failure (network, 401, malformed body or
-    /// token) the session is left exactly as it was.
+    /// `token` defaults to the session's. The new session file is prepared before the
+    /// request is sent, so an unwritable sessions directory fails before the server
+    /// invalidates anything. On any failure (network, 401, malformed body, token or
+    /// lifetime) the session is left exactly as it was.
     pub async fn reissue_token(&self, token: Option<AccessToken>) -> Result<Session> {
-        let mut slot = self.inner.session.lock().await;
-        let _lock = self.lock().await?;
-        self.reload(&mut slot)?;
-        let session = self.current(&mut slot)?;
+        let _writer = self.wait_writer().await?;
+        let _lock = self.lock_store().await?;
+        let session = self.reload()?.ok_or_else(|| self.no_session())?;
         let Some(current) = session.token() else {
             return Err(Error::NotTokenSession { profile: self.profile() });
         };
         let token = token.unwrap_or_else(|| current.access_token.clone());
-        let renewed = self.reissue(session, &token).await?;
-        self.save(&renewed)?;
-        *slot = Some(renewed.clone());
-        Ok(renewed)
-    }
-
-    /// Checks the session before an authenticated call: expired → removed, and an error
-    /// naming the expiry time; renewal due (see [`crate::RenewalPolicy`]) → the token is
-    /// reissued first. Returns the session to use.
-    pub async fn ensure_fresh(&self) -> Result<Session> {
-        let mut slot = self.inner.session.lock().await;
-        self.init_memory_key(&mut slot).await?;
-        let session = self.current(&mut slot)?;
-        if let Credentials::ApiKey(key) = &session.auth
-            && let Some(entry) = key.needs_secret().cloned()
-        {
-            let secret = blocking(move || crate::keyring::load_secret(&entry)).await?;
-            if let Some(Session { auth: Credentials::ApiKey(key), .. }) = slot.as_mut() {
-                key.secret = secret.into();
-            }
-        }
-        let session = self.current(&mut slot)?;
-        if session.freshness(&self.inner.policy, self.now()) == Freshness::Fresh {
-            return Ok(session.clone());
-        }
-        // Due or expired: take the cross-process lock and look again.
-        let _lock = self.lock().await?;
-        self.reload(&mut slot)?;
-        let session = self.current(&mut slot)?;
-        match session.freshness(&self.inner.policy, self.now()) {
-            Freshness::Fresh => {
-                tracing::debug!("another process already renewed the token");
-                Ok(session.clone())
-            }
-            Freshness::Expired => {
-                let expired_at = session.token().map_or(jiff::Timestamp::UNIX_EPOCH, |t| t.expires_at);
-                if let Some(store) = &self.inner.store {
-                    store.remove()?;
-                }
-                *slot = None;
-                Err(Error::SessionExpired { expired_at })
-            }
-            Freshness::RenewalDue => {
-                let token = session.token().map(|t| t.access_token.clone());
-                let Some(token) = token else {
-                    return Ok(session.clone());
-                };
-                let renewed = self.reissue(session, &token).await?;
-                self.save(&renewed)?;
-                *slot = Some(renewed.clone());
-                Ok(renewed)
-            }
-        }
+        let renewed = self.exchange(&session, &token).await?;
+        Ok(Session::clone(&renewed))
     }
 
     /// `GET /me`: refreshes the session's identity (user, accounts, departments,
-    /// permissions, features) and returns it.
+    /// permissions, features) and returns it. An unchanged identity is not written, so
+    /// this takes no lock unless something changed.
     pub async fn whoami(&self) -> Result<Me> {
-        let session = self.ensure_fresh().await?;
-        let me = self.fetch_me(Auth::from(&session.auth), session.account_id).await?;
-        let update = me.clone();
-        self.update(move |s| {
-            s.set_identity(update);
-            Ok(())
-        })
-        .await?;
+        let raw = self.request_raw(Method::GET, "/me", None).await?;
+        check_status("GET", "/me", &raw)?;
+        let me: Me = decode("GET", "/me", &raw.body)?;
+        let current = self.observe().await?;
+        let mut updated = Session::clone(&current);
+        updated.set_identity(me.clone());
+        if updated != *current {
+            let fresh = me.clone();
+            self.update(move |s| {
+                s.set_identity(fresh);
+                Ok(())
+            })
+            .await?;
+        }
         Ok(me)
     }
 
@@ -224,23 +185,26 @@ impl Client {
         self.update(|s| s.set_account(id)).await
     }
 
-    /// Applies `change` to the stored session under the lock, re-reading it first so a
-    /// concurrent renewal is not lost.
+    /// Applies `change` to the stored session under the lock (waiting for it at most
+    /// [`crate::Timeouts::lock`]), re-reading it first so a concurrent renewal is not lost.
     async fn update(&self, change: impl FnOnce(&mut Session) -> Result<()>) -> Result<Session> {
-        let mut slot = self.inner.session.lock().await;
-        let _lock = self.lock().await?;
-        self.reload(&mut slot)?;
-        let mut session = self.current(&mut slot)?.clone();
+        let _writer = self.wait_writer().await?;
+        let _lock = self.lock_store().await?;
+        let current = self.reload()?.ok_or_else(|| self.no_session())?;
+        let mut session = Session::clone(&current);
         change(&mut session)?;
-        self.save(&session)?;
-        *slot = Some(session.clone());
+        let stamp = self.save(&session)?;
+        self.set_seen(Some(session.clone().into()), stamp);
         Ok(session)
     }
 
-    async fn reissue(&self, session: &Session, token: &AccessToken) -> Result<Session> {
-        let body = ReissueRequest { token: SecretString::from(token.expose().to_owned()) };
-        let call = Call::new(Method::POST, "/auth/token/reissue").json(&body);
-        let tokens: TokenResponse = self.inner.http.send(call).await?;
+    /// `POST /auth/token/reissue` with `token`; the session with the new token (not yet
+    /// saved).
+    pub(crate) async fn reissue(&self, session: &Session, token: &AccessToken) -> Result<Session> {
+        let body = armor_core::auth::ReissueRequest { token: SecretString::from(token.expose().to_owned()) };
+        let mut call = Call::new(Method::POST, "/auth/token/reissue").json(&body);
+        call.timeout = Some(self.inner.timeouts.reissue);
+        let tokens: TokenReply = self.inner.http.send(call).await?;
         let now = self.now();
         let started_at = session.token().map_or(now, |t| t.started_at);
         let state = self.token_state(&tokens, started_at, now)?;
@@ -252,12 +216,12 @@ impl Client {
 
     fn token_state(
         &self,
-        tokens: &TokenResponse,
+        tokens: &TokenReply,
         started_at: jiff::Timestamp,
         now: jiff::Timestamp,
     ) -> Result<TokenState> {
         let token = AccessToken::parse(tokens.access_token.expose_secret()).map_err(Error::MalformedToken)?;
-        let length = self.inner.expires_in_unit.lifetime(tokens.expires_in, tokens.token_type.as_deref());
+        let length = lifetime(self.inner.expires_in_unit, tokens)?;
         Ok(TokenState::new(token, length, started_at, now))
     }
 
@@ -268,19 +232,51 @@ impl Client {
         self.inner.http.send(call).await
     }
 
-    async fn lock(&self) -> Result<Option<StoreLock>> {
+    fn save(&self, session: &Session) -> Result<Option<crate::store::FileStamp>> {
         match &self.inner.store {
-            Some(store) => store.lock().await.map(Some),
+            Some(store) => store.save(session).map(Some),
             None => Ok(None),
         }
     }
+}
 
-    fn save(&self, session: &Session) -> Result<()> {
-        match &self.inner.store {
-            Some(store) => store.save(session),
-            None => Ok(()),
+/// The token lifetime a response describes: `expires_in` read by the unit rule, and
+/// refused unless it is a whole number of at least 1 giving at most 24 hours.
+fn lifetime(unit: armor_core::ExpiresInUnit, reply: &TokenReply) -> Result<Duration> {
+    let bad = |why: String| Err(Error::BadLifetime(why));
+    let raw = match &reply.expires_in {
+        None | Some(Value::Null) => return bad("is missing".into()),
+        Some(Value::Number(n)) => match (n.as_u64(), n.as_f64()) {
+            (Some(v), _) => v,
+            (None, Some(f)) if f < 0.0 => return bad(format!("{n} is negative")),
+            // Whole, written as a float; beyond u64 it saturates (and is refused below).
+            (None, Some(f)) if f.fract() == 0.0 => f as u64,
+            _ => return bad(format!("{n} is not a whole number")),
+        },
+        Some(other) => {
+            let kind = match other {
+                Value::String(_) => "a string",
+                Value::Bool(_) => "a boolean",
+                Value::Array(_) => "an array",
+                _ => "an object",
+            };
+            return bad(format!("is {kind}, not a number"));
         }
+    };
+    if raw == 0 {
+        return bad("is 0".into());
     }
+    let token_type = reply.token_type.as_ref().and_then(Value::as_str);
+    let length = unit.lifetime(raw, token_type);
+    if length > MAX_TOKEN_LIFETIME {
+        let shown = reply.expires_in.as_ref().map_or_else(String::new, Value::to_string);
+        return bad(format!(
+            "{shown} means {} s ({} rule), more than 24 hours",
+            length.as_secs(),
+            unit.as_str()
+        ));
+    }
+    Ok(length)
 }
 
 /// The OS credential store entry of a session's API key secret, if it has one.
@@ -292,10 +288,65 @@ fn keyring_ref(s: &Session) -> Option<&crate::keyring::KeyringRef> {
 }
 
 /// Runs a blocking credential-store call off the async runtime's thread.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(f).await.map_err(|e| Error::Keyring {
         action: "use the OS credential store",
         reason: e.to_string(),
         hint: "try again",
     })?
+}
+
+#[cfg(test)]
+mod tests {
+    use armor_core::ExpiresInUnit;
+
+    use super::*;
+
+    fn reply(expires_in: &str, token_type: &str) -> TokenReply {
+        serde_json::from_str(&format!(
+            r#"{{"access_token":"2261bac252204c2ea93ed32ea1ffd3ab","expires_in":{expires_in},"token_type":{token_type}}}"#
+        ))
+        .unwrap()
+    }
+
+    fn check(expires_in: &str, token_type: &str) -> std::result::Result<u64, String> {
+        lifetime(ExpiresInUnit::Auto, &reply(expires_in, token_type))
+            .map(|d| d.as_secs())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn usable_lifetimes() {
+        assert_eq!(check("15", r#""Bearer""#), Ok(900));
+        assert_eq!(check("900", r#""FH-AUTH""#), Ok(900));
+        assert_eq!(check("900.0", "null"), Ok(900), "a whole number written as a float");
+        assert_eq!(check("1440", r#""Bearer""#), Ok(1440), "more than 60: seconds");
+        assert_eq!(check("86400", r#""FH-AUTH""#), Ok(86_400), "exactly a day");
+        assert_eq!(check("60", "42"), Ok(3600), "a token type that is not text is ignored");
+    }
+
+    #[test]
+    fn unusable_lifetimes_are_refused_clearly() {
+        let refused = |e: &str, t: &str, needle: &str| {
+            let err = check(e, t).unwrap_err();
+            assert!(err.contains(needle) && err.contains("session was not changed"), "{e}: {err}");
+        };
+        refused("null", "null", "is missing");
+        refused("0", "null", "is 0");
+        refused("-1", "null", "-1 is negative");
+        refused("-0.5", "null", "negative");
+        refused("15.5", "null", "not a whole number");
+        refused(r#""15""#, "null", "a string, not a number");
+        refused("true", "null", "a boolean");
+        refused("[15]", "null", "an array");
+        refused("86401", r#""FH-AUTH""#, "more than 24 hours");
+        refused("1000000000000", "null", "more than 24 hours");
+        refused("18446744073709551615", "null", "more than 24 hours");
+        refused("1e300", "null", "more than 24 hours");
+        let minutes = lifetime(ExpiresInUnit::Minutes, &reply("1441", "null")).unwrap_err().to_string();
+        assert!(minutes.contains("1441 means 86460 s (minutes rule)"), "{minutes}");
+        let missing: TokenReply =
+            serde_json::from_str(r#"{"access_token":"2261bac252204c2ea93ed32ea1ffd3ab"}"#).unwrap();
+        assert!(lifetime(ExpiresInUnit::Auto, &missing).unwrap_err().to_string().contains("is missing"));
+    }
 }

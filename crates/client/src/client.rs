@@ -1,7 +1,7 @@
 //! [`Client`]: a session (in memory, optionally persisted in a [`SessionStore`]) plus the
 //! shared HTTP transport, and the builder that makes one.
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use armor_core::{AccountId, ApiVersion, Clock, ExpiresInUnit, SystemClock};
 use reqwest::Method;
@@ -13,7 +13,7 @@ use crate::http::{Auth, Call, Http, RawResponse, Timeouts};
 use crate::limits::ResponseStream;
 use crate::server::ServerUrl;
 use crate::session::{ApiKey, RenewalPolicy, Session};
-use crate::store::{DEFAULT_PROFILE, SessionStore};
+use crate::store::{DEFAULT_PROFILE, FileStamp, SessionStore};
 use crate::tls::CaBundle;
 
 /// Builds a [`Client`].
@@ -30,6 +30,7 @@ pub struct ClientBuilder {
     replace_session: bool,
     api_key: Option<ApiKey>,
     account: Option<AccountId>,
+    defer_signals: bool,
     ca: CaBundle,
 }
 
@@ -47,6 +48,7 @@ impl Default for ClientBuilder {
             replace_session: false,
             api_key: None,
             account: None,
+            defer_signals: false,
             ca: CaBundle::default(),
         }
     }
@@ -99,6 +101,12 @@ impl ClientBuilder {
         self
     }
 
+    /// Trust these CA certificates in addition to the operating system's.
+    pub fn ca_bundle(mut self, ca: CaBundle) -> Self {
+        self.ca = ca;
+        self
+    }
+
     /// Where time comes from (tests inject a manual clock).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
@@ -126,9 +134,12 @@ impl ClientBuilder {
         self
     }
 
-    /// Trust these CA certificates in addition to the operating system's.
-    pub fn ca_bundle(mut self, ca: CaBundle) -> Self {
-        self.ca = ca;
+    /// Defer SIGINT, SIGTERM and SIGHUP (Unix) while a reissued token is exchanged and
+    /// saved: the process finishes the save, then exits with status 128 + the signal's
+    /// number. For command-line programs; off by default, because it installs
+    /// process-wide signal handlers. Needs a Tokio runtime when the first reissue starts.
+    pub fn defer_signals(mut self, yes: bool) -> Self {
+        self.defer_signals = yes;
         self
     }
 
@@ -140,9 +151,9 @@ impl ClientBuilder {
         if let Some(store) = &self.store {
             store.remove_stale_temps();
         }
-        let stored = match &self.store {
-            Some(store) if !self.replace_session => store.load().ok().flatten(),
-            _ => None,
+        let (stored, stamp) = match &self.store {
+            Some(store) if !self.replace_session => store.load_stamped().unwrap_or((None, None)),
+            _ => (None, None),
         };
         let server = match (&self.server, &stored) {
             (Some(given), Some(s)) => {
@@ -177,7 +188,10 @@ impl ClientBuilder {
                 timeouts: self.timeouts,
                 clock: self.clock,
                 memory_key: self.api_key.map(|k| (k, self.account)),
-                session: Mutex::new(stored),
+                defer_signals: self.defer_signals,
+                seen: RwLock::new(Seen { session: stored.map(Arc::new), stamp }),
+                writer: Mutex::new(()),
+                retry_after: std::sync::Mutex::new(None),
             }),
         })
     }
@@ -201,9 +215,24 @@ pub(crate) struct Inner {
     pub clock: Arc<dyn Clock>,
     /// An API key (and account context) given in memory, not stored.
     pub memory_key: Option<(ApiKey, Option<AccountId>)>,
-    /// The session as last seen. Held during renewal, so callers in this process share
-    /// one reissue.
-    pub session: Mutex<Option<Session>>,
+    /// Whether termination signals wait for a token exchange to be saved.
+    pub defer_signals: bool,
+    /// The session as last seen, and the stamp of the file it was read from or written
+    /// to. Held only to copy or replace an `Arc`, never across an `await`: a call with a
+    /// fresh token takes no other lock.
+    pub seen: RwLock<Seen>,
+    /// Held by the one task of this process that renews the token or writes the session;
+    /// the others go on with a still-valid token or wait for it.
+    pub writer: Mutex<()>,
+    /// After a failed advisory renewal, no new attempt before this time.
+    pub retry_after: std::sync::Mutex<Option<jiff::Timestamp>>,
+}
+
+/// The session as last seen.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Seen {
+    pub session: Option<Arc<Session>>,
+    pub stamp: Option<FileStamp>,
 }
 
 impl Client {
@@ -248,9 +277,7 @@ impl Client {
     /// The session as stored, without checking or renewing it. (An in-memory API key's
     /// session is created on first use, which fetches `GET /me`.)
     pub async fn session(&self) -> Result<Session> {
-        let mut slot = self.inner.session.lock().await;
-        self.init_memory_key(&mut slot).await?;
-        self.current(&mut slot).cloned()
+        Ok(Session::clone(&*self.observe().await?))
     }
 
     /// Whether the session comes from an in-memory API key rather than the store.
@@ -264,61 +291,140 @@ impl Client {
         self.inner.memory_key.as_ref().and_then(|(_, account)| *account)
     }
 
-    /// Creates the session of an in-memory API key, once.
-    pub(crate) async fn init_memory_key(&self, slot: &mut Option<Session>) -> Result<()> {
-        if let (None, Some((key, account))) = (slot.as_ref(), &self.inner.memory_key) {
-            *slot = Some(self.api_key_session(key.clone(), *account).await?);
-        }
-        Ok(())
+    pub(crate) fn no_session(&self) -> Error {
+        Error::NoSession { profile: self.profile() }
     }
 
-    /// The session in `slot`; if there is none, the store is read again so that a corrupt
-    /// file is reported as such rather than as a missing session.
-    pub(crate) fn current<'s>(&self, slot: &'s mut Option<Session>) -> Result<&'s Session> {
-        if slot.is_none() {
-            self.reload(slot)?;
-        }
-        slot.as_ref().ok_or_else(|| Error::NoSession { profile: self.profile() })
+    fn seen(&self) -> Seen {
+        self.inner.seen.read().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
-    /// Re-reads the stored session into `slot` (no-op without a store).
-    pub(crate) fn reload(&self, slot: &mut Option<Session>) -> Result<()> {
+    pub(crate) fn set_seen(&self, session: Option<Arc<Session>>, stamp: Option<FileStamp>) {
+        *self.inner.seen.write().unwrap_or_else(PoisonError::into_inner) = Seen { session, stamp };
+    }
+
+    /// Replaces the session in memory by an equivalent one read from the same file (its
+    /// stamp stays), e.g. with a secret filled in.
+    pub(crate) fn remember(&self, session: Arc<Session>) {
+        self.inner.seen.write().unwrap_or_else(PoisonError::into_inner).session = Some(session);
+    }
+
+    /// The current session, cheaply: the one in memory, unless the session file was
+    /// replaced (by another process) since it was read, which costs one `stat`. An
+    /// in-memory API key's session is created on first use.
+    pub(crate) async fn observe(&self) -> Result<Arc<Session>> {
+        let seen = self.seen();
         if let Some(store) = &self.inner.store {
-            *slot = store.load()?;
+            if let Some(session) = seen.session
+                && seen.stamp.is_some()
+                && store.stamp() == seen.stamp
+            {
+                return Ok(session);
+            }
+            return self.reload()?.ok_or_else(|| self.no_session());
         }
-        Ok(())
+        if let Some(session) = seen.session {
+            return Ok(session);
+        }
+        let Some((key, account)) = &self.inner.memory_key else {
+            return Err(self.no_session());
+        };
+        let _writer = self.inner.writer.lock().await;
+        if let Some(session) = self.seen().session {
+            return Ok(session);
+        }
+        let session = Arc::new(self.api_key_session(key.clone(), *account).await?);
+        self.set_seen(Some(session.clone()), None);
+        Ok(session)
+    }
+
+    /// Re-reads the stored session into memory (without a store: the one in memory).
+    pub(crate) fn reload(&self) -> Result<Option<Arc<Session>>> {
+        match &self.inner.store {
+            Some(store) => {
+                let (session, stamp) = store.load_stamped()?;
+                let session = session.map(Arc::new);
+                self.set_seen(session.clone(), stamp);
+                Ok(session)
+            }
+            None => Ok(self.seen().session),
+        }
     }
 
     /// An authenticated request with the session's token and account context, after
     /// [`Client::ensure_fresh`]. Returns any response, error status or not.
+    ///
+    /// If the server answers 401 to a token that has meanwhile been reissued (by another
+    /// task or process), the request is sent once more with the new token: a 401 means
+    /// the server did not act on it, so this is safe for every method. Never more.
     pub async fn request_raw(
         &self,
         method: Method,
         path: &str,
         body: Option<Vec<u8>>,
     ) -> Result<RawResponse> {
-        let session = self.ensure_fresh().await?;
+        let session = self.fresh().await?;
+        let sent = session.token().map(|t| t.access_token.clone());
+        // Only token requests can be resent; keep their body for that.
+        let again = if sent.is_some() { body.clone() } else { None };
+        let raw = self.send_as(&session, method.clone(), path, body).await?;
+        let Some(sent) = sent.filter(|_| raw.status == 401) else {
+            return Ok(raw);
+        };
+        let Some((current, _no_renewal)) = self.rotated(&sent).await? else {
+            return Ok(raw);
+        };
+        tracing::debug!(%method, path, "the token was reissued meanwhile; sending once more with the new one");
+        self.send_as(&current, method, path, again).await
+    }
+
+    async fn send_as(
+        &self,
+        session: &Session,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<RawResponse> {
+        self.inner.http.send_raw(self.call_as(session, method, path, body)).await
+    }
+
+    /// A call of `session`: its credentials and account context.
+    fn call_as<'a>(
+        &self,
+        session: &'a Session,
+        method: Method,
+        path: &'a str,
+        body: Option<Vec<u8>>,
+    ) -> Call<'a> {
         let mut call = Call::new(method, path);
         call.auth = Auth::from(&session.auth);
         call.account = session.account_id;
         call.body = body;
-        self.inner.http.send_raw(call).await
+        call
     }
 
     /// Like [`Client::request_raw`], but the body is left unread: read it chunk by chunk
     /// (within the response size limit) without holding it whole, e.g. to copy it to a file.
+    /// A 401 to a token reissued meanwhile is resent once, as there.
     pub async fn request_stream(
         &self,
         method: Method,
         path: &str,
         body: Option<Vec<u8>>,
     ) -> Result<ResponseStream> {
-        let session = self.ensure_fresh().await?;
-        let mut call = Call::new(method, path);
-        call.auth = Auth::from(&session.auth);
-        call.account = session.account_id;
-        call.body = body;
-        self.inner.http.send_stream(call).await
+        let session = self.fresh().await?;
+        let sent = session.token().map(|t| t.access_token.clone());
+        let again = if sent.is_some() { body.clone() } else { None };
+        let stream = self.inner.http.send_stream(self.call_as(&session, method.clone(), path, body)).await?;
+        let Some(sent) = sent.filter(|_| stream.status() == 401) else {
+            return Ok(stream);
+        };
+        let Some((current, _no_renewal)) = self.rotated(&sent).await? else {
+            return Ok(stream);
+        };
+        drop(stream);
+        tracing::debug!(%method, path, "the token was reissued meanwhile; sending once more with the new one");
+        self.inner.http.send_stream(self.call_as(&current, method, path, again)).await
     }
 
     /// An authenticated `GET` decoded as `T`.

@@ -213,6 +213,24 @@ pub enum Error {
         /// The limit in bytes.
         limit: u64,
     },
+    /// The profile's lock stayed held by another process longer than allowed.
+    #[error(
+        "timed out after {}s waiting for the session lock {}{}",
+        after.as_secs(),
+        path.display(),
+        holder.map(|p| format!(" (held by process {p})")).unwrap_or_default()
+    )]
+    LockTimeout {
+        /// The lock file.
+        path: PathBuf,
+        /// The process id the holder wrote into it, if readable.
+        holder: Option<u32>,
+        /// How long it waited.
+        after: std::time::Duration,
+    },
+    /// A token response whose `expires_in` cannot be a token lifetime.
+    #[error("the server returned an unusable token lifetime: expires_in {0}; the session was not changed")]
+    BadLifetime(String),
     /// The renewal policy's fraction is outside (0, 1].
     #[error("invalid renewal threshold {0}: expected a fraction above 0 and at most 1")]
     InvalidRenewalPolicy(f64),

@@ -27,6 +27,11 @@ pub struct Timeouts {
     pub request: Duration,
     /// Time for `/auth/authorize`, which waits for the user's MFA approval. Default 180 s.
     pub login: Duration,
+    /// Time for a token reissue, shorter so that no one waits long behind it. Default 15 s.
+    pub reissue: Duration,
+    /// Longest wait for the profile's lock held by another process (only calls that must
+    /// write the session wait; a call with a valid token never does). Default 20 s.
+    pub lock: Duration,
 }
 
 impl Default for Timeouts {
@@ -35,6 +40,8 @@ impl Default for Timeouts {
             connect: Duration::from_secs(10),
             request: Duration::from_secs(60),
             login: Duration::from_secs(180),
+            reissue: Duration::from_secs(15),
+            lock: Duration::from_secs(20),
         }
     }
 }

@@ -3,10 +3,12 @@
 //! A [`Client`] holds a session — server, API version, FH-AUTH token, identity and
 //! account context — and keeps it alive: before every authenticated call,
 //! [`Client::ensure_fresh`] reissues the token once less than 2/3 of its lifetime is left
-//! (see [`RenewalPolicy`]) and removes the session once it has expired. With a
+//! (advisory: a failure only warns) or in its last minute (mandatory), see
+//! [`RenewalPolicy`], and removes the session once it has expired. With a
 //! [`SessionStore`] the session is kept in a private file shared by every process of the
 //! same profile; renewal is guarded by an advisory lock so that many processes reissue a
-//! token exactly once.
+//! token exactly once, and a request that meets a token another process just reissued
+//! (401) is sent once more with the new one. A call with a fresh token takes no lock.
 //!
 //! ```no_run
 //! # async fn demo() -> armor_client::Result<()> {
@@ -32,6 +34,7 @@ mod error;
 mod http;
 pub mod keyring;
 mod limits;
+mod renewal;
 pub mod resources;
 mod retry;
 mod safe_fs;
@@ -39,6 +42,7 @@ mod server;
 mod session;
 mod session_file;
 mod settings;
+mod signals;
 mod store;
 mod tls;
 
@@ -54,5 +58,7 @@ pub use session::{
     ApiKey, ApiSecret, Credentials, FORMAT as SESSION_FORMAT, Freshness, RenewalPolicy, Session, TokenState,
 };
 pub use settings::Settings;
-pub use store::{DEFAULT_PROFILE, SessionStore, StoreLock, default_config_dir, validate_profile};
+pub use store::{
+    DEFAULT_PROFILE, FileStamp, PreparedSave, SessionStore, StoreLock, default_config_dir, validate_profile,
+};
 pub use tls::CaBundle;

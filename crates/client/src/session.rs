@@ -260,8 +260,12 @@ impl Session {
 pub enum Freshness {
     /// Usable as is.
     Fresh,
-    /// Usable, but its token should be reissued first.
+    /// Usable, and its token should be reissued first; if that fails, the still-valid
+    /// token is used (advisory renewal).
     RenewalDue,
+    /// About to expire: its token must be reissued first, and a failure is an error
+    /// (mandatory renewal).
+    RenewalRequired,
     /// Past its expiry.
     Expired,
 }
@@ -269,7 +273,9 @@ pub enum Freshness {
 /// When to reissue a token: once less than `remaining_fraction` of its lifetime is left.
 ///
 /// The default, as in the original module, is 2/3: a 15-minute token is reissued by the
-/// first call made after 5 minutes.
+/// first call made after 5 minutes. That renewal is *advisory*: if the reissue fails, the
+/// call goes on with the still-valid token. In the last minute of the lifetime (the last
+/// 10 % for tokens shorter than ten minutes) it is *mandatory*: a failure is an error.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RenewalPolicy {
     remaining_fraction: f64,
@@ -302,10 +308,19 @@ impl RenewalPolicy {
         sub(token.expires_at, keep)
     }
 
+    /// From when renewal is mandatory for `token`: the last minute of its lifetime, or
+    /// the last 10 % if that is shorter.
+    pub fn required_after(&self, token: &TokenState) -> Timestamp {
+        let keep = (token.length() / 10).min(Duration::from_secs(60));
+        sub(token.expires_at, keep)
+    }
+
     /// Where `token` stands at `now`.
     pub fn freshness(&self, token: &TokenState, now: Timestamp) -> Freshness {
         if now >= token.expires_at {
             Freshness::Expired
+        } else if now >= self.required_after(token) {
+            Freshness::RenewalRequired
         } else if now >= self.renew_after(token) {
             Freshness::RenewalDue
         } else {
@@ -348,8 +363,22 @@ mod tests {
         assert_eq!(p.renew_after(&t), at(1300));
         assert_eq!(p.freshness(&t, at(1299)), Freshness::Fresh);
         assert_eq!(p.freshness(&t, at(1300)), Freshness::RenewalDue);
-        assert_eq!(p.freshness(&t, at(1899)), Freshness::RenewalDue);
+        assert_eq!(p.freshness(&t, at(1839)), Freshness::RenewalDue);
+        assert_eq!(p.freshness(&t, at(1840)), Freshness::RenewalRequired, "the last minute");
+        assert_eq!(p.freshness(&t, at(1899)), Freshness::RenewalRequired);
         assert_eq!(p.freshness(&t, at(1900)), Freshness::Expired);
+    }
+
+    #[test]
+    fn short_tokens_must_renew_in_their_last_tenth() {
+        let p = RenewalPolicy::default();
+        let t = token(0, 30);
+        let at = |s| Timestamp::from_second(s).unwrap();
+        assert_eq!(p.freshness(&t, at(9)), Freshness::Fresh);
+        assert_eq!(p.freshness(&t, at(10)), Freshness::RenewalDue);
+        assert_eq!(p.freshness(&t, at(26)), Freshness::RenewalDue);
+        assert_eq!(p.freshness(&t, at(27)), Freshness::RenewalRequired);
+        assert_eq!(p.freshness(&t, at(30)), Freshness::Expired);
     }
 
     #[test]

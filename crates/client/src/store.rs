@@ -17,11 +17,18 @@
 //! `logout`) removes it.
 //!
 //! The lock is a separate file because the session file is replaced by rename: a lock on
-//! the old inode would not exclude a process that opened the new one.
+//! the old inode would not exclude a process that opened the new one. Its holder writes
+//! its process id into it, so that a timed-out wait can say who holds it.
+//!
+//! A token reissue first [`SessionStore::prepare`]s the save (the temporary file is
+//! created, so an unwritable directory fails before the server is asked), then commits it
+//! with the new token. A [`FileStamp`] (inode, size, mtime: one `stat`) tells a long-lived
+//! client that another process replaced the file, without parsing it.
 
-use std::fs::{self, File};
+use std::fs::{self, File, TryLockError};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use crate::error::{Error, Result};
 use crate::session::Session;
@@ -56,6 +63,70 @@ pub struct StoreLock {
     _file: File,
 }
 
+/// A cheap fingerprint of the session file: it changes whenever the file is replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStamp {
+    inode: u64,
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl FileStamp {
+    fn of(meta: &fs::Metadata) -> Self {
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        FileStamp { inode, len: meta.len(), modified: meta.modified().ok() }
+    }
+}
+
+/// A save made ready before a token exchange: the temporary file exists in the sessions
+/// directory. [`PreparedSave::commit`] writes the session and renames it into place;
+/// dropping it removes the temporary file.
+#[derive(Debug)]
+pub struct PreparedSave {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+    dir: PathBuf,
+}
+
+impl PreparedSave {
+    /// Writes `session` to the temporary file, fsyncs it, renames it over the session
+    /// file and fsyncs the directory: a crash at any point leaves the old or the new
+    /// session. Returns the new file's stamp.
+    pub fn commit(self, session: &Session) -> Result<FileStamp> {
+        self.finish(session, true)
+    }
+
+    /// Like [`PreparedSave::commit`], but renames before it fsyncs: for the new token of a
+    /// reissue, when the old session is worthless (the server has invalidated its token)
+    /// and every moment before the rename is one in which a killed process loses the new
+    /// token. A power loss before the fsync may leave a truncated file (`armor login`).
+    pub fn commit_now(self, session: &Session) -> Result<FileStamp> {
+        self.finish(session, false)
+    }
+
+    fn finish(mut self, session: &Session, sync_first: bool) -> Result<FileStamp> {
+        let json = session_file::encode(session)
+            .map_err(|e| Error::io("encode", self.path.clone(), io::Error::other(e)))?;
+        safe_fs::refuse_symlink(&self.path)?;
+        let tmp_path = self.tmp.path().to_owned();
+        self.tmp.write_all(&json).map_err(|e| Error::io("write", &tmp_path, e))?;
+        if sync_first {
+            self.tmp.as_file().sync_all().map_err(|e| Error::io("write", &tmp_path, e))?;
+        }
+        let file = self.tmp.persist(&self.path).map_err(|e| Error::io("replace", &self.path, e.error))?;
+        if !sync_first {
+            file.sync_all().map_err(|e| Error::io("write", &self.path, e))?;
+        }
+        let stamp =
+            file.metadata().map(|m| FileStamp::of(&m)).map_err(|e| Error::io("stat", &self.path, e))?;
+        sync_dir(&self.dir)?;
+        Ok(stamp)
+    }
+}
+
 impl SessionStore {
     /// The store of `profile` under `config_dir`. Nothing is touched on disk yet.
     pub fn new(config_dir: impl Into<PathBuf>, profile: &str) -> Result<Self> {
@@ -86,47 +157,58 @@ impl SessionStore {
         self.sessions_dir().join(format!("{}.lock", self.profile))
     }
 
-    /// Reads the session; `None` if there is none. A session file that is a symbolic
-    /// link is refused (an error naming it), never followed.
+    /// Reads the session; `None` if there is none.
     pub fn load(&self) -> Result<Option<Session>> {
+        self.load_stamped().map(|(s, _)| s)
+    }
+
+    /// Reads the session with the stamp of the file it was read from.
+    pub fn load_stamped(&self) -> Result<(Option<Session>, Option<FileStamp>)> {
         let path = self.path();
         let mut file = match safe_fs::open_read(&path) {
             Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((None, None)),
             Err(e) => return Err(safe_fs::error("read", &path, e)),
         };
+        // The stamp of the open file: a rename right now cannot make it lie.
+        let stamp = file.metadata().map(|m| FileStamp::of(&m)).map_err(|e| Error::io("stat", &path, e))?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(|e| Error::io("read", &path, e))?;
         let session = serde_json::from_slice(&bytes)
             .map_err(|source| Error::CorruptSession { path: path.clone(), source })?;
         safe_fs::restrict_file(&file, &path, &self.sessions_dir());
-        Ok(Some(session))
+        Ok((Some(session), Some(stamp)))
+    }
+
+    /// The stamp of the session file (one `stat`), `None` if there is none.
+    pub fn stamp(&self) -> Option<FileStamp> {
+        fs::metadata(self.path()).ok().map(|m| FileStamp::of(&m))
     }
 
     /// Replaces the session atomically: a private temp file in the same directory,
     /// written, fsynced, renamed over the old file, then the directory fsynced. A crash
     /// at any point leaves either the old or the new session, never a mix.
-    pub fn save(&self, session: &Session) -> Result<()> {
+    pub fn save(&self, session: &Session) -> Result<FileStamp> {
+        self.prepare()?.commit(session)
+    }
+
+    /// Makes sure a save can happen: the private directories exist and a temporary file
+    /// is created in the sessions directory. Called before a token exchange, so that an
+    /// unwritable directory fails before the server invalidates the old token.
+    pub fn prepare(&self) -> Result<PreparedSave> {
         let dir = self.sessions_dir();
         ensure_private_dir(&self.config_dir)?;
         ensure_private_dir(&dir)?;
         safe_fs::restrict_dir(&dir);
-        let path = self.path();
-        safe_fs::refuse_symlink(&path)?;
-        let json =
-            session_file::encode(session).map_err(|e| Error::io("encode", &path, io::Error::other(e)))?;
+        safe_fs::refuse_symlink(&self.path())?;
         // tempfile creates the file with mode 0600 on Unix, and removes it when dropped:
-        // on every error below. (A killed process leaves it; see `remove_stale_temps`.)
-        let mut tmp = tempfile::Builder::new()
+        // on every error. (A killed process leaves it; see `remove_stale_temps`.)
+        let tmp = tempfile::Builder::new()
             .prefix(&self.temp_prefix())
             .suffix(TEMP_SUFFIX)
             .tempfile_in(&dir)
             .map_err(|e| Error::io("create a temporary file in", &dir, e))?;
-        tmp.write_all(&json)
-            .and_then(|()| tmp.as_file().sync_all())
-            .map_err(|e| Error::io("write", tmp.path().to_owned(), e))?;
-        tmp.persist(&path).map_err(|e| Error::io("replace", path, e.error))?;
-        sync_dir(&dir)
+        Ok(PreparedSave { tmp, path: self.path(), dir })
     }
 
     /// Deletes the session; `false` if there was none.
@@ -170,7 +252,7 @@ impl SessionStore {
         let lock = tokio::task::spawn_blocking(move || {
             let file = safe_fs::open_lock(&path).map_err(|e| safe_fs::error("open", &path, e))?;
             file.lock().map_err(|e| Error::io("lock", &path, e))?;
-            Ok(StoreLock { _file: file })
+            Ok(StoreLock::held(file))
         })
         .await
         .map_err(|e| Error::io("lock", self.lock_path(), io::Error::other(e)))??;
@@ -195,7 +277,7 @@ impl SessionStore {
     }
 
     /// This profile's temporary files (`.<profile>.XXXXXX.tmp`). Only a save holding the
-    /// lock makes one, so with the lock held every one found is stale.
+    /// lock makes one, so with the lock held exclusively every one found is stale.
     fn stale_temps(&self) -> Vec<PathBuf> {
         let prefix = self.temp_prefix();
         let Ok(entries) = fs::read_dir(self.sessions_dir()) else { return Vec::new() };
@@ -220,6 +302,66 @@ impl SessionStore {
                 }
             }
         }
+    }
+
+    /// Takes the profile's lock if no one holds it; `None` if someone does.
+    pub fn try_lock(&self) -> Result<Option<StoreLock>> {
+        self.try_lock_as(false)
+    }
+
+    fn try_lock_as(&self, shared: bool) -> Result<Option<StoreLock>> {
+        ensure_private_dir(&self.config_dir)?;
+        ensure_private_dir(&self.sessions_dir())?;
+        let path = self.lock_path();
+        let file = safe_fs::open_lock(&path).map_err(|e| safe_fs::error("open", &path, e))?;
+        let taken = if shared { file.try_lock_shared() } else { file.try_lock() };
+        match taken {
+            Ok(()) if shared => Ok(Some(StoreLock { _file: file })),
+            Ok(()) => {
+                let lock = StoreLock::held(file);
+                self.remove_stale_temps_locked();
+                Ok(Some(lock))
+            }
+            Err(TryLockError::WouldBlock) => Ok(None),
+            Err(TryLockError::Error(e)) => Err(Error::io("lock", path, e)),
+        }
+    }
+
+    /// Takes the profile's lock, waiting at most `timeout`; the error names the process
+    /// that holds it.
+    pub async fn lock_within(&self, timeout: Duration) -> Result<StoreLock> {
+        self.lock_as_within(false, timeout).await
+    }
+
+    /// Takes the profile's lock shared with other readers, waiting at most `timeout`:
+    /// no one renews while it is held (used to resend a request with a token that must
+    /// not be exchanged meanwhile).
+    pub async fn lock_shared_within(&self, timeout: Duration) -> Result<StoreLock> {
+        self.lock_as_within(true, timeout).await
+    }
+
+    async fn lock_as_within(&self, shared: bool, timeout: Duration) -> Result<StoreLock> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut pause = Duration::from_millis(2);
+        loop {
+            if let Some(lock) = self.try_lock_as(shared)? {
+                return Ok(lock);
+            }
+            if tokio::time::Instant::now() >= deadline {
+                let holder = fs::read_to_string(self.lock_path()).ok().and_then(|s| s.trim().parse().ok());
+                return Err(Error::LockTimeout { path: self.lock_path(), holder, after: timeout });
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_millis(50));
+        }
+    }
+}
+
+impl StoreLock {
+    /// The lock on `file`, which now names this process as the holder (best effort).
+    fn held(mut file: File) -> Self {
+        let _ = file.set_len(0).and_then(|()| write!(file, "{}", std::process::id()));
+        StoreLock { _file: file }
     }
 }
 

@@ -163,6 +163,7 @@ async fn a_call_after_a_third_of_the_lifetime_reissues_once() {
 async fn concurrent_callers_in_one_process_share_one_reissue() {
     let env = Env::new().await;
     let c = env.login().await;
+    let old = c.session().await.unwrap().token().unwrap().access_token.clone();
     env.clock.advance(Duration::from_secs(400));
     let calls: Vec<_> = (0..12)
         .map(|_| {
@@ -176,7 +177,11 @@ async fn concurrent_callers_in_one_process_share_one_reissue() {
     for call in calls {
         tokens.push(call.await.unwrap().unwrap());
     }
-    assert!(tokens.windows(2).all(|w| w[0] == w[1]));
+    // Renewal is advisory here: callers that find it in progress go on with the old,
+    // still valid token instead of waiting.
+    let new = c.session().await.unwrap().token().unwrap().access_token.clone();
+    assert_ne!(new, old);
+    assert!(tokens.iter().all(|t| *t == old || *t == new));
     assert_eq!(env.reissues(), (1, 0));
 }
 

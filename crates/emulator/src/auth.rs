@@ -18,6 +18,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::config::ReissueFault;
 use crate::error::{ApiError, JsonBody};
 use crate::server::MAX_BODY;
 use crate::state::{AppState, Issued, LoginRefused};
@@ -64,15 +65,43 @@ pub async fn token(
     Ok(Json(token_response(&state, issued)))
 }
 
-/// `POST /auth/token/reissue`.
+/// `POST /auth/token/reissue`, with the configured fault, if any.
 pub async fn reissue(
     State(state): State<Arc<AppState>>,
     JsonBody(req): JsonBody<ReissueRequest>,
-) -> Result<Json<TokenResponse>, ApiError> {
+) -> Result<Response, ApiError> {
+    let fault = state.reissue_fault();
+    match fault {
+        Some(ReissueFault::Error) => {
+            return Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "Injected fault: the reissue failed",
+            ));
+        }
+        Some(ReissueFault::Hang) => {
+            // Until the emulator stops (so that a graceful stop does not wait forever).
+            let _ = state.stopping.subscribe().wait_for(|stopping| *stopping).await;
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "shutting_down",
+                "The emulator is stopping",
+            ));
+        }
+        Some(ReissueFault::Drop) | None => {}
+    }
     let issued = state
         .reissue(req.token.expose_secret())
         .ok_or_else(|| ApiError::unauthorized("The token is invalid or expired"))?;
-    Ok(Json(token_response(&state, issued)))
+    if fault == Some(ReissueFault::Drop) {
+        // The reissue is applied; now abort the connection instead of answering.
+        tracing::info!("injected fault: reissue applied, connection dropped");
+        let broken = futures_util::stream::once(async {
+            Err::<axum::body::Bytes, _>(std::io::Error::other("injected fault: connection dropped"))
+        });
+        return Ok(Response::new(Body::from_stream(broken)));
+    }
+    Ok(Json(token_response(&state, issued)).into_response())
 }
 
 fn token_response(state: &AppState, issued: Issued) -> TokenResponse {

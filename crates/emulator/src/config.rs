@@ -18,6 +18,18 @@ pub enum TokenUnit {
     Seconds,
 }
 
+/// A fault injected into `POST /auth/token/reissue`, to test clients against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReissueFault {
+    /// Apply the reissue (the old token stops working, subject to the grace period), then
+    /// drop the connection without answering: the client never learns the new token.
+    Drop,
+    /// Answer `500 Internal Server Error` without reissuing.
+    Error,
+    /// Never answer (the client's timeout ends the request); nothing is reissued.
+    Hang,
+}
+
 /// How the emulator behaves. [`EmulatorConfig::default`] matches the real API.
 #[derive(Debug, Clone)]
 pub struct EmulatorConfig {
@@ -39,6 +51,13 @@ pub struct EmulatorConfig {
     pub demo_api_key_secret: String,
     /// Keep a token valid after it was reissued (the default invalidates it).
     pub keep_old_tokens: bool,
+    /// How long a reissued token stays valid after the reissue (capped at its expiry).
+    /// Default 0: it stops working at once, as a strict server does.
+    pub reissue_grace: Duration,
+    /// A fault injected into reissues. Default none.
+    pub reissue_fault: Option<ReissueFault>,
+    /// How many reissues get [`EmulatorConfig::reissue_fault`]; `None`: all of them.
+    pub reissue_fault_count: Option<u32>,
     /// Failed logins per username within a minute before `/auth/authorize` answers 429.
     pub max_failed_logins: u32,
     /// How long a power action or a new VM takes to reach its state. Default 2 s.
@@ -134,6 +153,9 @@ impl Default for EmulatorConfig {
             demo_api_key_id: Self::DEMO_API_KEY_ID.into(),
             demo_api_key_secret: Self::DEMO_API_KEY_SECRET.into(),
             keep_old_tokens: false,
+            reissue_grace: Duration::ZERO,
+            reissue_fault: None,
+            reissue_fault_count: None,
             max_failed_logins: 5,
             power_delay: Duration::from_secs(2),
             pascal_case_me: false,

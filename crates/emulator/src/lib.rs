@@ -35,7 +35,7 @@ mod tls;
 mod vms;
 mod workloads;
 
-pub use config::{ConfigError, EmulatorConfig, TokenUnit};
+pub use config::{ConfigError, EmulatorConfig, ReissueFault, TokenUnit};
 pub use faults::{FaultError, FaultKind, FaultRule};
 pub use server::Emulator;
 pub use stats::{EndpointStats, Stats};

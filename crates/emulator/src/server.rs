@@ -151,6 +151,7 @@ impl Emulator {
 
     /// Stops accepting connections, lets requests in flight finish, and waits.
     pub async fn stop(mut self) {
+        self.state.stopping.send_replace(true);
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }

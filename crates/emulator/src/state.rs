@@ -1,6 +1,7 @@
 //! In-memory state: authorization codes, access tokens, failed logins.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -21,6 +22,10 @@ pub struct AppState {
     pub faults: Faults,
     inner: Mutex<Inner>,
     estate: Mutex<Estate>,
+    /// Reissue faults injected so far.
+    reissue_faults: AtomicU32,
+    /// Set when the emulator stops: hanging requests give up then.
+    pub stopping: tokio::sync::watch::Sender<bool>,
 }
 
 #[derive(Debug, Default)]
@@ -62,7 +67,16 @@ impl AppState {
         let tenant = Tenant::demo(&config.demo_username);
         let estate = Mutex::new(Estate::demo(&config.demo_username));
         let faults = Faults::new(config.faults.clone(), config.fault_seed);
-        AppState { config, tenant, stats: StatsRecorder::default(), faults, inner: Mutex::default(), estate }
+        AppState {
+            config,
+            tenant,
+            stats: StatsRecorder::default(),
+            faults,
+            inner: Mutex::default(),
+            estate,
+            reissue_faults: AtomicU32::new(0),
+            stopping: tokio::sync::watch::Sender::new(false),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -123,16 +137,33 @@ impl AppState {
         Some(self.issue(&mut inner, grant.username))
     }
 
-    /// Exchanges a valid token for a new one; the old one stops working unless
-    /// `keep_old_tokens` is set.
+    /// Exchanges a valid token for a new one; the old one stops working (after
+    /// `reissue_grace`) unless `keep_old_tokens` is set.
     pub fn reissue(&self, token: &str) -> Option<Issued> {
         let now = self.now();
         let mut inner = self.lock();
         let grant = inner.tokens.get(token).filter(|g| g.expires_at > now)?.clone();
         if !self.config.keep_old_tokens {
-            inner.tokens.remove(token);
+            if self.config.reissue_grace.is_zero() {
+                inner.tokens.remove(token);
+            } else if let Some(old) = inner.tokens.get_mut(token) {
+                old.expires_at = old.expires_at.min(self.expiry(self.config.reissue_grace));
+            }
         }
         Some(self.issue(&mut inner, grant.username))
+    }
+
+    /// The fault to inject into this reissue, if any (counted against
+    /// `reissue_fault_count`).
+    pub fn reissue_fault(&self) -> Option<crate::config::ReissueFault> {
+        let fault = self.config.reissue_fault?;
+        let Some(limit) = self.config.reissue_fault_count else {
+            return Some(fault);
+        };
+        self.reissue_faults
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < limit).then_some(n + 1))
+            .ok()?;
+        Some(fault)
     }
 
     /// Records an ARMOR-PSK nonce; `false` if it was seen within the replay window.
@@ -214,6 +245,36 @@ mod tests {
         let inner = s.lock();
         assert!(inner.failures.len() <= MAX_TRACKED_USERS + 1, "{}", inner.failures.len());
         assert!(inner.failures.keys().all(|k| k.len() <= 256));
+    }
+
+    #[test]
+    fn a_reissued_token_lives_on_for_the_grace_period() {
+        let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
+        let s = AppState::new(EmulatorConfig {
+            clock: Arc::new(clock.clone()),
+            reissue_grace: Duration::from_secs(10),
+            ..Default::default()
+        });
+        let code = s.authorize(EmulatorConfig::DEMO_USERNAME, EmulatorConfig::DEMO_PASSWORD).unwrap();
+        let old = s.exchange(&code).unwrap().token;
+        let new = s.reissue(&old).unwrap().token;
+        clock.advance(Duration::from_secs(9));
+        assert!(s.authenticate(&old).is_some(), "within the grace period");
+        clock.advance(Duration::from_secs(1));
+        assert!(s.authenticate(&old).is_none(), "after the grace period");
+        assert!(s.authenticate(&new).is_some());
+    }
+
+    #[test]
+    fn faults_are_counted() {
+        let s = AppState::new(EmulatorConfig {
+            reissue_fault: Some(crate::config::ReissueFault::Error),
+            reissue_fault_count: Some(2),
+            ..Default::default()
+        });
+        assert!(s.reissue_fault().is_some());
+        assert!(s.reissue_fault().is_some());
+        assert!(s.reissue_fault().is_none());
     }
 
     #[test]

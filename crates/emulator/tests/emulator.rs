@@ -208,6 +208,54 @@ async fn reissue_can_keep_old_tokens() {
 }
 
 #[tokio::test]
+async fn reissue_grace_keeps_the_old_token_for_a_while() {
+    let env = Env::with(|c| c.reissue_grace = Duration::from_secs(30)).await;
+    let old = env.login().await;
+    let new = env.reissue(&old).await.1["access_token"].as_str().unwrap().to_owned();
+    env.clock.advance(Duration::from_secs(29));
+    assert_eq!(env.get("/me", Some(&old), None).await.0, StatusCode::OK);
+    assert_eq!(env.get("/me", Some(&new), None).await.0, StatusCode::OK);
+    env.clock.advance(Duration::from_secs(1));
+    assert_eq!(env.get("/me", Some(&old), None).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn reissue_faults() {
+    use armor_emulator::ReissueFault;
+    // Drop: applied (the old token is dead), but no answer.
+    let env = Env::with(|c| c.reissue_fault = Some(ReissueFault::Drop)).await;
+    let old = env.login().await;
+    let sent = env.http.post(env.url("/auth/token/reissue")).json(&json!({"token": old})).send().await;
+    let answered = match sent {
+        Ok(r) => r.bytes().await.is_ok(),
+        Err(_) => false,
+    };
+    assert!(!answered, "the connection was dropped");
+    assert_eq!(env.get("/me", Some(&old), None).await.0, StatusCode::UNAUTHORIZED);
+    // Error, twice only: 500 and nothing reissued, then normal again.
+    let env = Env::with(|c| {
+        c.reissue_fault = Some(ReissueFault::Error);
+        c.reissue_fault_count = Some(2);
+    })
+    .await;
+    let old = env.login().await;
+    for _ in 0..2 {
+        assert_eq!(env.reissue(&old).await.0, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(env.get("/me", Some(&old), None).await.0, StatusCode::OK);
+    }
+    assert_eq!(env.reissue(&old).await.0, StatusCode::OK);
+    // Hang: no answer until the emulator stops, and stopping does not wait forever.
+    let env = Env::with(|c| c.reissue_fault = Some(ReissueFault::Hang)).await;
+    let old = env.login().await;
+    let hung = env.http.post(env.url("/auth/token/reissue")).json(&json!({"token": old})).send();
+    let hung = tokio::spawn(hung);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(!hung.is_finished());
+    env.emu.stop().await;
+    let _ = hung.await.unwrap();
+}
+
+#[tokio::test]
 async fn reissue_rejects_unknown_and_expired_tokens() {
     let env = Env::new().await;
     assert_eq!(env.reissue("0123456789abcdef0123456789abcdef").await.0, StatusCode::UNAUTHORIZED);

@@ -4,9 +4,9 @@ use std::io::Write;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use armor_emulator::{Emulator, EmulatorConfig, TokenUnit};
+use armor_emulator::{Emulator, EmulatorConfig, ReissueFault, TokenUnit};
 
-use crate::args::{EmulatorArgs, Unit};
+use crate::args::{EmulatorArgs, ReissueFaultArg, Unit};
 
 pub async fn run(args: EmulatorArgs, out: &mut dyn Write) -> Result<()> {
     let config = EmulatorConfig {
@@ -22,6 +22,13 @@ pub async fn run(args: EmulatorArgs, out: &mut dyn Write) -> Result<()> {
         demo_api_key_id: args.demo_api_key_id,
         demo_api_key_secret: args.demo_api_key_secret,
         keep_old_tokens: args.keep_old_tokens,
+        reissue_grace: Duration::from_secs(args.reissue_grace),
+        reissue_fault: args.reissue_fault.map(|f| match f {
+            ReissueFaultArg::Drop => ReissueFault::Drop,
+            ReissueFaultArg::Error => ReissueFault::Error,
+            ReissueFaultArg::Hang => ReissueFault::Hang,
+        }),
+        reissue_fault_count: args.reissue_fault_count,
         max_failed_logins: args.max_failed_logins,
         power_delay: Duration::from_millis(args.power_delay_ms),
         pascal_case_me: args.pascal_case_me,

@@ -204,7 +204,7 @@ impl StatusView {
         let policy = client.renewal_policy();
         let state = match s.freshness(&policy, now) {
             Freshness::Fresh => "active",
-            Freshness::RenewalDue => "renewal_due",
+            Freshness::RenewalDue | Freshness::RenewalRequired => "renewal_due",
             Freshness::Expired => "expired",
         };
         let token = s.token();

@@ -62,7 +62,9 @@ pub async fn reissue(
 
 pub async fn print(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let client = ctx.client()?;
-    let session = client.ensure_fresh().await?;
+    // The token leaves our hands: wait for a renewal in progress rather than print the
+    // token it is about to invalidate.
+    let session = client.ensure_renewed().await?;
     let Some(token) = session.token() else {
         bail!(
             "profile {} uses an API key, which has no token to print; every request is signed instead",

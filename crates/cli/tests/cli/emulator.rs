@@ -52,3 +52,43 @@ fn emulator_refuses_settings_it_cannot_serve() {
     armor.run(&["emulator", "--token-ttl", "45"]).failure(&["cannot be reported in minutes"]);
     armor.run(&["emulator", "--listen", "203.0.113.1:1"]).failure(&["cannot listen on 203.0.113.1:1"]);
 }
+
+#[test]
+fn emulator_reissue_grace_and_fault_options() {
+    let armor = Armor::new();
+    let mut child = Killed(
+        armor
+            .command(&[
+                "emulator",
+                "--reissue-grace",
+                "60",
+                "--reissue-fault",
+                "drop",
+                "--reissue-fault-count",
+                "1",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let url = BufReader::new(child.0.stdout.take().unwrap()).lines().next().unwrap().unwrap();
+    armor.run_stdin(
+        &["login", "--server", &url, "--username", USER, "--password-stdin"],
+        &format!("{PASS}\n"),
+    );
+    let before = armor.session_bytes();
+    // Applied, then the connection dropped: the answer never comes, nothing is stored.
+    armor.run(&["token", "reissue"]).failure(&[
+        "token reissue failed",
+        "broke during POST",
+        "may have acted on it",
+    ]);
+    assert_eq!(armor.session_bytes(), before);
+    // The old token lives on for the grace period, and can be reissued once more.
+    armor.run(&["whoami"]).success();
+    armor.run(&["token", "reissue"]).success();
+    armor.run(&["whoami"]).success();
+    let run = armor.run(&["emulator", "--reissue-fault-count", "1"]);
+    assert_eq!(run.code, 2, "a count without a fault is a usage error: {run:#?}");
+}

@@ -11,6 +11,7 @@ mod psk;
 mod pty;
 mod renewal;
 mod resources;
+mod rotation;
 mod shapes;
 mod token;
 mod util;

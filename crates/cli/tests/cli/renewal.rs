@@ -67,6 +67,11 @@ fn sixteen_processes_at_once_reissue_exactly_once() {
         let run = Run::from(child.wait_with_output().unwrap());
         assert_eq!(run.code, 0, "{run:#?}");
     }
-    assert_eq!(emu.reissues(), (1, 0), "exactly one reissue, and no stale token sent");
-    assert_eq!(emu.stats().get("GET /me").client_error, 0);
+    assert_eq!(emu.reissues(), (1, 0), "exactly one reissue, and no stale token sent to it");
+    // Renewal is advisory here: a process that finds it in progress goes on with the
+    // still-valid token, and if the server has invalidated it meanwhile (401), resends
+    // once with the new one. Every whoami ends with one success.
+    let me = emu.stats().get("GET /me");
+    assert_eq!(me.ok, 1 + 8, "login's and one per whoami: {me:?}");
+    assert!(me.client_error <= 8, "at most one resend per whoami: {me:?}");
 }

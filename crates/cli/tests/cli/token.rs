@@ -133,7 +133,7 @@ fn a_malformed_token_from_the_server_changes_nothing() {
         armor.run(&["token", "reissue"]).failure(&["malformed access token", "not changed"]);
         assert_eq!(armor.session_bytes(), before);
     }
-    // A body that is not a token response at all names the JSON path.
+    // A lifetime that is not a number is refused as such.
     repoint_session(
         &armor,
         &canned_server(
@@ -143,7 +143,7 @@ fn a_malformed_token_from_the_server_changes_nothing() {
         ),
     );
     let before = armor.session_bytes();
-    armor.run(&["token", "reissue"]).failure(&["unexpected response body", "expires_in"]);
+    armor.run(&["token", "reissue"]).failure(&["expires_in is a string, not a number", "not changed"]);
     assert_eq!(armor.session_bytes(), before);
 }
 

@@ -86,11 +86,28 @@ impl Emu {
 pub struct Armor {
     pub dir: tempfile::TempDir,
     env: Vec<(String, String)>,
+    /// Run `armor` as this user (and group) id.
+    uid: Option<u32>,
 }
 
 impl Armor {
     pub fn new() -> Armor {
-        Armor { dir: tempfile::tempdir().unwrap(), env: Vec::new() }
+        Armor { dir: tempfile::tempdir().unwrap(), env: Vec::new(), uid: None }
+    }
+
+    /// Runs `armor` as user `nobody` (65534) when the tests run as root, whom file modes
+    /// do not restrict; as is otherwise.
+    #[cfg(unix)]
+    pub fn unprivileged() -> Armor {
+        let mut armor = Armor::new();
+        let probe = armor.dir.path().join("probe");
+        std::fs::create_dir(&probe).unwrap();
+        std::fs::set_permissions(&probe, std::os::unix::fs::PermissionsExt::from_mode(0o500)).unwrap();
+        if std::fs::write(probe.join("x"), b"").is_ok() {
+            std::os::unix::fs::chown(armor.dir.path(), Some(65534), Some(65534)).unwrap();
+            armor.uid = Some(65534);
+        }
+        armor
     }
 
     pub fn env(mut self, k: &str, v: &str) -> Armor {
@@ -128,6 +145,11 @@ impl Armor {
             .stdin(Stdio::null());
         for (k, v) in &self.env {
             cmd.env(k, v);
+        }
+        #[cfg(unix)]
+        if let Some(id) = self.uid {
+            std::os::unix::process::CommandExt::uid(&mut cmd, id);
+            std::os::unix::process::CommandExt::gid(&mut cmd, id);
         }
         cmd
     }
