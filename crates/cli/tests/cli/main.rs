@@ -7,8 +7,6 @@ mod hostile;
 mod lifecycle;
 mod login;
 mod psk;
-#[cfg(unix)]
-mod pty;
 mod renewal;
 mod resources;
 mod rotation;

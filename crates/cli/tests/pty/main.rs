@@ -1,6 +1,12 @@
 //! The interactive paths through a real pseudo-terminal (expectrl): the username prompt,
 //! the password prompt without echo, High-impact confirmations answered `y` and `n`, and
 //! Ctrl-C at the password prompt.
+//!
+//! A test binary of its own, its tests one at a time: a pseudo-terminal's slave end is
+//! open in the parent for a moment around the fork, and a process that another test
+//! spawns in that moment inherits it and keeps the terminal open (no end of file) for
+//! as long as it lives.
+#![cfg(unix)]
 
 use std::time::Duration;
 
@@ -8,7 +14,18 @@ use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession as Session;
 use expectrl::{ControlCode, Eof, Expect};
 
-use crate::util::*;
+#[path = "../cli/util.rs"]
+#[allow(dead_code)]
+mod util;
+
+use util::*;
+
+/// Held by each test: only one spawns processes at a time.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 /// `armor ARGS` on a new pseudo-terminal (stdin, stdout and stderr), in `armor`'s scratch
 /// home with its scrubbed environment.
@@ -48,6 +65,7 @@ fn exited(status: WaitStatus) -> Option<i32> {
 
 #[test]
 fn login_prompts_for_username_and_hides_the_password() {
+    let _serial = serial();
     let emu = Emu::start();
     let armor = Armor::new();
     let mut s = spawn(&armor, &["login", "--server", emu.url()]);
@@ -71,6 +89,7 @@ fn login_prompts_for_username_and_hides_the_password() {
 
 #[test]
 fn ctrl_c_at_the_password_prompt_stores_nothing() {
+    let _serial = serial();
     let emu = Emu::start();
     let armor = Armor::new();
     let mut s = spawn(&armor, &["login", "--server", emu.url(), "--username", USER]);
@@ -84,6 +103,7 @@ fn ctrl_c_at_the_password_prompt_stores_nothing() {
 
 #[test]
 fn high_impact_confirmation_no_keeps_and_yes_changes() {
+    let _serial = serial();
     let emu = Emu::start();
     let armor = Armor::new();
     armor.login(&emu, &[]);
@@ -118,6 +138,7 @@ fn high_impact_confirmation_no_keeps_and_yes_changes() {
 
 #[test]
 fn ctrl_c_during_exec_reaches_the_child_and_armor_returns_its_status() {
+    let _serial = serial();
     let emu = Emu::start();
     let armor = Armor::new();
     armor.login(&emu, &[]);
