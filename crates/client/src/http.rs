@@ -339,7 +339,7 @@ pub(crate) fn check_status(method: &str, path: &str, raw: &RawResponse) -> Resul
         path: path.to_owned(),
         hint: clock_hint(message.as_deref(), raw),
         message,
-        reference_id: parsed.and_then(|b| b.reference_id),
+        reference_id: parsed.and_then(|b| b.reference_id).map(|r| limits::quote(&r)),
         body: text.into_owned(),
     })))
 }

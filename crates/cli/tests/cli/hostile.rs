@@ -137,6 +137,20 @@ fn api_errors_quote_a_bounded_part_of_the_body() {
 }
 
 #[test]
+fn an_odd_field_in_an_error_body_does_not_hide_its_message() {
+    let emu = Emu::start();
+    let armor = Armor::new();
+    armor.login(&emu, &[]);
+    // camelCase names, the status as a string, a numeric reference id, an object error.
+    let body = r#"{"message":"VM 5 is locked","status":"409","referenceId":12345,"error":{"code":"x"}}"#;
+    repoint_session(&armor, &canned_server(409, "application/json", body));
+    let run = armor
+        .run(&["vm", "list"])
+        .failure(&["GET /vms failed with HTTP 409: VM 5 is locked (reference id 12345)"]);
+    assert!(!run.stderr.contains("\"status\""), "{run:#?}");
+}
+
+#[test]
 fn what_if_sends_nothing_with_an_environment_key() {
     let emu = Emu::start();
     let armor = Armor::new()
