@@ -275,10 +275,32 @@ pub fn required_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     .ok_or_else(|| de::Error::custom(format!("expected a whole number, found {}", kind(&v))))
 }
 
+/// Required text: a string with something in it besides white space.
+pub fn required_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    match Value::deserialize(d)? {
+        Value::String(s) if !s.trim().is_empty() => Ok(s),
+        Value::String(_) => Err(de::Error::custom("expected a non-blank string, found a blank one")),
+        v => Err(de::Error::invalid_type(unexpected(&v), &"a non-blank string")),
+    }
+}
+
+fn unexpected(v: &Value) -> de::Unexpected<'_> {
+    match v {
+        Value::Null => de::Unexpected::Unit,
+        Value::Bool(b) => de::Unexpected::Bool(*b),
+        Value::Number(_) => de::Unexpected::Other("a number"),
+        Value::String(s) => de::Unexpected::Str(s),
+        Value::Array(_) => de::Unexpected::Seq,
+        Value::Object(_) => de::Unexpected::Map,
+    }
+}
+
 fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a bool",
+        Value::Number(n) if n.as_i64().is_some_and(|i| i < 0) => "a negative number",
+        Value::Number(n) if n.as_f64().is_some_and(|f| f.fract() == 0.0) => "a number that is too large",
         Value::Number(_) => "a number that is not a whole number",
         Value::String(_) => "a string that is not a whole number",
         Value::Array(_) => "a list",

@@ -101,6 +101,19 @@ fn a_missing_access_token_is_a_one_line_error_naming_it() {
 }
 
 #[test]
+fn a_blank_username_in_me_is_a_one_line_error_naming_it() {
+    // One body for authorize, token and /me: all but the user is fine.
+    let body = r#"{"code":"abc","access_token":"0123456789abcdef0123456789abcdef","expires_in":15,
+        "token_type":"Bearer","user":{"username":"  "},"accounts":[{"id":1}]}"#;
+    let url = canned_server(200, "application/json", body);
+    let armor = Armor::new();
+    let run = armor.run_stdin(&["login", "--server", &url, "--username", USER, "--password-stdin"], "pw\n");
+    let run = run.failure(&["GET /me", "user.username", "non-blank"]);
+    assert_eq!(run.stderr.trim().lines().count(), 1, "{run:?}");
+    assert!(armor.session_bytes().is_none());
+}
+
+#[test]
 fn every_read_command_works_against_armor_emulator_mutate_responses() {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
