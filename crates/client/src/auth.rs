@@ -80,7 +80,8 @@ impl Client {
         let _lock = self.lock().await?;
         self.save(&session)?;
         *slot = Some(session.clone());
-        tracing::info!(user = %session.user.username, account = ?session.account_id, "logged in");
+        // Debug-formatted: the name comes from the server and may hold control characters.
+        tracing::info!(user = ?session.user.username, account = ?session.account_id, "logged in");
         Ok(session)
     }
 

@@ -123,6 +123,22 @@ fn server_text_is_plain_on_one_line() {
 }
 
 #[test]
+fn a_hostile_user_name_is_plain_in_login_logout_and_v_output() {
+    // One body for authorize, token and /me.
+    let body = r#"{"code":"abc","access_token":"0123456789abcdef0123456789abcdef","expires_in":15,
+        "token_type":"Bearer","user":{"username":"ev\u001b]0;T\u0007il\u001b[2J\nfake"},"accounts":[{"id":1}]}"#;
+    let url = canned_server(200, "application/json", body);
+    let armor = Armor::new().env("ARMOR_PASSWORD", "pw");
+    let run = armor.run(&["-v", "login", "--server", &url, "--username", "u"]).success();
+    assert!(run.stdout.contains("as evil fake (profile default)"), "{run:#?}");
+    assert!(!run.stdout.chars().any(|c| c.is_control() && c != '\n'), "{run:#?}");
+    assert!(!run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{7}'), "{run:#?}");
+    let run = armor.run(&["logout", "--what-if"]).success();
+    assert!(run.stdout.contains("(evil fake on"), "{run:#?}");
+    assert!(!run.stdout.chars().any(|c| c.is_control() && c != '\n'), "{run:#?}");
+}
+
+#[test]
 fn api_errors_quote_a_bounded_part_of_the_body() {
     let emu = Emu::start();
     let armor = Armor::new();
