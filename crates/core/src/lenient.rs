@@ -275,6 +275,15 @@ pub fn required_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     .ok_or_else(|| de::Error::custom(format!("expected a whole number, found {}", kind(&v))))
 }
 
+/// A required whole number above zero (a lifetime): like [`required_u64`], but `0` is an
+/// error too.
+pub fn required_positive_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    match required_u64(d)? {
+        0 => Err(de::Error::custom("expected a whole number above 0, found 0")),
+        n => Ok(n),
+    }
+}
+
 /// Required text: a string with something in it besides white space.
 pub fn required_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     match Value::deserialize(d)? {
