@@ -42,9 +42,14 @@ pub struct DecodeError {
 }
 
 /// Decodes a response body as `T`, tolerating PascalCase names; errors name the JSON path.
+/// Bytes that are not UTF-8 (a server sending Latin-1 text) become U+FFFD rather than
+/// failing the whole body.
 pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|source| DecodeError { json_path: ".".into(), source })?;
+    let parsed = match std::str::from_utf8(body) {
+        Ok(_) => serde_json::from_slice(body),
+        Err(_) => serde_json::from_str(&String::from_utf8_lossy(body)),
+    };
+    let value: Value = parsed.map_err(|source| DecodeError { json_path: ".".into(), source })?;
     from_value(value)
 }
 
@@ -352,6 +357,12 @@ mod tests {
         at: Option<Timestamp>,
         #[serde(default, deserialize_with = "items")]
         tags: Vec<String>,
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_do_not_fail_the_body() {
+        let m: M = from_slice(b"{\"name\":\"M\xfcller\",\"parent\":7}").unwrap();
+        assert_eq!((m.name.as_deref(), m.parent), (Some("M\u{fffd}ller"), Some(7)));
     }
 
     #[test]
