@@ -60,6 +60,55 @@ fn changes_are_never_retried() {
     assert_eq!(stats.get("POST /vms/{id}/power/{action}").total, 0);
 }
 
+/// A server whose first `broken` answers announce 100 bytes, send 2 and close; the rest
+/// answer `[]`. Returns the URL and the number of requests it has had.
+fn broken_body_server(broken: usize) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = std::sync::Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 65536];
+            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+            let _ = s.read(&mut buf);
+            let n = seen.fetch_add(1, Ordering::SeqCst);
+            let resp = if n < broken {
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[{"
+            } else {
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]"
+            };
+            let _ = s.write_all(resp.as_bytes());
+        }
+    });
+    (url, count)
+}
+
+#[test]
+fn reads_whose_body_breaks_off_are_retried_and_changes_are_not() {
+    use std::sync::atomic::Ordering;
+    let emu = Emu::start();
+    let armor = Armor::new();
+    armor.login(&emu, &[]);
+    let (url, count) = broken_body_server(2);
+    repoint_session(&armor, &url);
+    let run = armor.run(&["-v", "vm", "list"]).success();
+    assert_eq!(run.stderr.matches("the response body broke off").count(), 2, "{run:#?}");
+    assert_eq!(count.load(Ordering::SeqCst), 3);
+    // Three attempts in all, then the error.
+    let (url, count) = broken_body_server(3);
+    repoint_session(&armor, &url);
+    armor.run(&["vm", "list"]).failure(&["could not reach", "/vms"]);
+    assert_eq!(count.load(Ordering::SeqCst), 3);
+    // A change is sent once.
+    let (url, count) = broken_body_server(1);
+    repoint_session(&armor, &url);
+    armor.run(&["vm", "rename", "6", "x", "--yes"]).failure(&["/vms/6"]);
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+}
+
 /// A server that answers every request with 200 and a body that never ends (or, with
 /// `announce`, a Content-Length of 100 MB).
 fn endless_server(announce: bool) -> String {
