@@ -119,7 +119,8 @@ impl Client {
                 tracing::warn!("{e}");
             }
         }
-        tracing::info!(user = %session.user.username, account = ?session.account_id, "logged in");
+        // Debug-formatted: the name comes from the server and may hold control characters.
+        tracing::info!(user = ?session.user.username, account = ?session.account_id, "logged in");
         Ok(session)
     }
 

@@ -64,7 +64,7 @@ impl<'a> From<&'a Credentials> for Auth<'a> {
 }
 
 /// One request to send.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Call<'a> {
     pub method: Method,
     pub path: &'a str,
@@ -141,13 +141,43 @@ impl Http {
 
     /// Sends `call`; returns status and body of any response, error or not. The body is
     /// read within the response size limit.
+    ///
+    /// A `GET` or `HEAD` whose body breaks off (the connection fails while it is read) is
+    /// sent again like one whose connection failed before the answer, within the same
+    /// attempts and overall timeout.
     pub async fn send_raw(&self, call: Call<'_>) -> Result<RawResponse> {
         let started = Instant::now();
         let (method, path) = (call.method.clone(), call.path);
-        let stream = self.send_stream(call).await?;
-        let status = stream.status();
-        let date = stream.date;
-        let body = stream.collect().await?;
+        let deadline = started + call.timeout.unwrap_or(self.timeouts.request);
+        let retryable = retry::is_retryable_method(&call.method);
+        let mut attempt = 1;
+        let (status, date, body) = loop {
+            let mut this = call.clone();
+            this.timeout = Some(deadline.saturating_duration_since(Instant::now()));
+            let (stream, used) = self.send_stream_from(this, attempt).await?;
+            attempt = used;
+            let (status, date) = (stream.status(), stream.date);
+            match stream.collect().await {
+                Ok(body) => break (status, date, body),
+                Err(Error::Unreachable { url, source }) if retryable && !source.is_timeout() => {
+                    let Some(delay) = retry::delay(attempt + 1, None, deadline) else {
+                        return Err(Error::Unreachable { url, source });
+                    };
+                    attempt += 1;
+                    tracing::info!(
+                        method = %method,
+                        url = %url,
+                        reason = "the response body broke off",
+                        attempt,
+                        of = retry::MAX_ATTEMPTS,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                }
+                Err(e) => return Err(e),
+            }
+        };
         tracing::debug!(
             method = %method,
             path = %path.split('?').next().unwrap_or(path),
@@ -162,11 +192,16 @@ impl Http {
     /// Sends `call` (again, for `GET` and `HEAD`, on a connection error or a 429, 502, 503
     /// or 504, see [`crate::retry`]) and returns the response with its body unread.
     pub async fn send_stream(&self, call: Call<'_>) -> Result<ResponseStream> {
+        self.send_stream_from(call, 1).await.map(|(stream, _)| stream)
+    }
+
+    /// [`Http::send_stream`] starting at attempt `attempt`; also returns the attempt that
+    /// answered.
+    async fn send_stream_from(&self, call: Call<'_>, mut attempt: u32) -> Result<(ResponseStream, u32)> {
         let url = self.url(call.path)?;
         let deadline = Instant::now() + call.timeout.unwrap_or(self.timeouts.request);
         let retryable = retry::is_retryable_method(&call.method);
         let shown = url.split('?').next().unwrap_or(&url).to_owned();
-        let mut attempt = 1;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let outcome = self.request(&call, &url, left)?.send().await;
@@ -205,7 +240,7 @@ impl Http {
                 let mut stream =
                     ResponseStream::new(resp, call.method.as_str(), call.path, self.max_response_bytes)?;
                 stream.date = date;
-                return Ok(stream);
+                return Ok((stream, attempt));
             };
             attempt += 1;
             tracing::info!(
@@ -361,7 +396,7 @@ pub(crate) fn check_status(method: &str, path: &str, raw: &RawResponse) -> Resul
         path: path.to_owned(),
         hint: clock_hint(message.as_deref(), raw),
         message,
-        reference_id: parsed.and_then(|b| b.reference_id),
+        reference_id: parsed.and_then(|b| b.reference_id).map(|r| limits::quote(&r)),
         body: text.into_owned(),
     })))
 }

@@ -81,8 +81,8 @@ pub struct TokenResponse {
     #[serde(default, serialize_with = "expose_opt", deserialize_with = "crate::lenient::opt")]
     pub id_token: Option<SecretString>,
     /// Token lifetime; minutes or seconds, see [`crate::ExpiresInUnit`]. Required (a
-    /// number, or a numeric string).
-    #[serde(deserialize_with = "crate::lenient::required_u64")]
+    /// number above 0, or a numeric string): a token that expires at once is no session.
+    #[serde(deserialize_with = "crate::lenient::required_positive_u64")]
     pub expires_in: u64,
     /// `Bearer` (v1) or `FH-AUTH` (contract).
     #[serde(default, deserialize_with = "crate::lenient::text")]

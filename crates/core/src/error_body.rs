@@ -2,35 +2,51 @@
 //!
 //! Auth endpoints answer `{"error", "error_description", "status"}`; the rest of the API
 //! answers `{"Message"}` or `{"ErrorCode", "Message", "Detail", "ReferenceId"}`. One
-//! tolerant type reads all of them.
+//! tolerant type reads all of them: names in PascalCase or camelCase, and a field of an
+//! unexpected type (`"status": "400"`, `"ReferenceId": 12345`, `"error": {...}`) is read
+//! as text where it can be and is otherwise absent, so that it never hides the message.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+use crate::lenient;
 
 /// Any Armor error body. Every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ErrorBody {
     /// Machine-readable error code (auth endpoints).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "lenient::text", skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Human-readable description (auth endpoints).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "lenient::text", skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
     /// The HTTP status, repeated in the body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     /// Human-readable message (resource endpoints).
-    #[serde(default, rename = "Message", alias = "message", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "Message",
+        alias = "message",
+        deserialize_with = "lenient::text",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message: Option<String>,
     /// Error code (resource endpoints), a string or a number.
-    #[serde(default, rename = "ErrorCode", skip_serializing_if = "Option::is_none")]
+    #[serde(default, rename = "ErrorCode", alias = "errorCode", skip_serializing_if = "Option::is_none")]
     pub error_code: Option<Value>,
     /// Details (resource endpoints).
-    #[serde(default, rename = "Detail", skip_serializing_if = "Option::is_none")]
+    #[serde(default, rename = "Detail", alias = "detail", skip_serializing_if = "Option::is_none")]
     pub detail: Option<Value>,
     /// The id to quote to Armor support.
-    #[serde(default, rename = "ReferenceId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "ReferenceId",
+        alias = "referenceId",
+        deserialize_with = "lenient::text",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub reference_id: Option<String>,
 }
 
@@ -65,6 +81,11 @@ impl ErrorBody {
     }
 }
 
+/// The status repeated in the body: a number or a numeric string; anything else is absent.
+fn status<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {
+    Ok(lenient::int(d)?.and_then(|n| u16::try_from(n).ok()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,5 +105,24 @@ mod tests {
         assert_eq!(b.reference_id.as_deref(), Some("abc"));
         let c: ErrorBody = serde_json::from_str(r#"{"error":"x"}"#).unwrap();
         assert_eq!(c.message(), Some("x"));
+    }
+
+    #[test]
+    fn an_odd_field_does_not_hide_the_message() {
+        for body in [
+            r#"{"message":"bad request","status":"400","referenceId":"r1"}"#,
+            r#"{"Message":"bad request","ErrorCode":404,"ReferenceId":12345}"#,
+            r#"{"error":{"code":"forbidden"},"message":"bad request"}"#,
+            r#"{"Message":null,"error_description":["x"],"error":"bad request"}"#,
+            r#"{"message":"bad request","status":99999,"detail":[1,2]}"#,
+        ] {
+            let b: ErrorBody = serde_json::from_str(body).unwrap_or_else(|e| panic!("{body}: {e}"));
+            assert_eq!(b.message(), Some("bad request"), "{body}");
+        }
+        let b: ErrorBody =
+            serde_json::from_str(r#"{"Message":"m","ReferenceId":12345,"status":"400"}"#).unwrap();
+        assert_eq!((b.reference_id.as_deref(), b.status), (Some("12345"), Some(400)));
+        let b: ErrorBody = serde_json::from_str(r#"{"message":"m","referenceId":"abc"}"#).unwrap();
+        assert_eq!(b.reference_id.as_deref(), Some("abc"));
     }
 }

@@ -59,7 +59,12 @@ pub struct User {
     #[serde(default, rename = "type", alias = "Type", deserialize_with = "lenient::text")]
     pub kind: Option<String>,
     /// E-mail address. Required: it names the session's user.
-    #[serde(alias = "Username", alias = "UserName", alias = "userName")]
+    #[serde(
+        alias = "Username",
+        alias = "UserName",
+        alias = "userName",
+        deserialize_with = "lenient::required_text"
+    )]
     pub username: String,
     /// First name.
     #[serde(default, alias = "FirstName", deserialize_with = "lenient::text")]
@@ -195,6 +200,22 @@ mod tests {
         assert_eq!(out["user"]["firstName"], "A");
         assert_eq!(out["accounts"][0]["id"], 7);
         assert!(out.get("User").is_none());
+    }
+
+    #[test]
+    fn a_blank_or_missing_username_is_an_error() {
+        for body in [
+            r#"{"user":{"username":""}}"#,
+            r#"{"user":{"username":"   "}}"#,
+            r#"{"user":{"username":null}}"#,
+            r#"{"user":{"username":7}}"#,
+            r#"{"user":{}}"#,
+        ] {
+            let err = crate::lenient::from_slice::<Me>(body.as_bytes()).unwrap_err();
+            assert_eq!(err.json_path, if body.contains("{}") { "user" } else { "user.username" }, "{body}");
+        }
+        let me: Me = crate::lenient::from_slice(br#"{"User":{"UserName":"a@b.c"}}"#).unwrap();
+        assert_eq!(me.user.username, "a@b.c");
     }
 
     #[test]

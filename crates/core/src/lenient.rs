@@ -42,9 +42,14 @@ pub struct DecodeError {
 }
 
 /// Decodes a response body as `T`, tolerating PascalCase names; errors name the JSON path.
+/// Bytes that are not UTF-8 (a server sending Latin-1 text) become U+FFFD rather than
+/// failing the whole body.
 pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|source| DecodeError { json_path: ".".into(), source })?;
+    let parsed = match std::str::from_utf8(body) {
+        Ok(_) => serde_json::from_slice(body),
+        Err(_) => serde_json::from_str(&String::from_utf8_lossy(body)),
+    };
+    let value: Value = parsed.map_err(|source| DecodeError { json_path: ".".into(), source })?;
     from_value(value)
 }
 
@@ -275,10 +280,41 @@ pub fn required_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     .ok_or_else(|| de::Error::custom(format!("expected a whole number, found {}", kind(&v))))
 }
 
+/// A required whole number above zero (a lifetime): like [`required_u64`], but `0` is an
+/// error too.
+pub fn required_positive_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    match required_u64(d)? {
+        0 => Err(de::Error::custom("expected a whole number above 0, found 0")),
+        n => Ok(n),
+    }
+}
+
+/// Required text: a string with something in it besides white space.
+pub fn required_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    match Value::deserialize(d)? {
+        Value::String(s) if !s.trim().is_empty() => Ok(s),
+        Value::String(_) => Err(de::Error::custom("expected a non-blank string, found a blank one")),
+        v => Err(de::Error::invalid_type(unexpected(&v), &"a non-blank string")),
+    }
+}
+
+fn unexpected(v: &Value) -> de::Unexpected<'_> {
+    match v {
+        Value::Null => de::Unexpected::Unit,
+        Value::Bool(b) => de::Unexpected::Bool(*b),
+        Value::Number(_) => de::Unexpected::Other("a number"),
+        Value::String(s) => de::Unexpected::Str(s),
+        Value::Array(_) => de::Unexpected::Seq,
+        Value::Object(_) => de::Unexpected::Map,
+    }
+}
+
 fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a bool",
+        Value::Number(n) if n.as_i64().is_some_and(|i| i < 0) => "a negative number",
+        Value::Number(n) if n.as_f64().is_some_and(|f| f.fract() == 0.0) => "a number that is too large",
         Value::Number(_) => "a number that is not a whole number",
         Value::String(_) => "a string that is not a whole number",
         Value::Array(_) => "a list",
@@ -321,6 +357,12 @@ mod tests {
         at: Option<Timestamp>,
         #[serde(default, deserialize_with = "items")]
         tags: Vec<String>,
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_do_not_fail_the_body() {
+        let m: M = from_slice(b"{\"name\":\"M\xfcller\",\"parent\":7}").unwrap();
+        assert_eq!((m.name.as_deref(), m.parent), (Some("M\u{fffd}ller"), Some(7)));
     }
 
     #[test]

@@ -193,7 +193,10 @@ async fn verify_psk(state: &AppState, value: &str, req: Request) -> Result<Reque
         ));
     }
     let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, MAX_BODY).await.map_err(|_| {
+    let bytes = to_bytes(body, MAX_BODY).await.map_err(|e| {
+        if crate::serve::BodyTimeout::caused(&e) {
+            return crate::serve::BodyTimeout::answer();
+        }
         ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is over 1 MiB")
     })?;
     let signable = psk::Signable {

@@ -15,6 +15,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
+use crate::serve::BodyTimeout;
 
 /// A JSON request body bound with ASP.NET's rules (see the module docs).
 pub struct JsonBody<T>(pub T);
@@ -29,7 +30,9 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         check_content_type(req.headers())?;
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            if BodyTimeout::caused(&rejection) {
+                BodyTimeout::answer()
+            } else if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", rejection.body_text())
             } else {
                 ApiError::bad_request(rejection.body_text())

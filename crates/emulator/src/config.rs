@@ -75,7 +75,8 @@ pub struct EmulatorConfig {
     /// The most connections open at once; at the limit the oldest idle one is closed to
     /// make room. Default 1024.
     pub max_connections: usize,
-    /// How long a client may take to send a request's headers. Default 10 s.
+    /// How long a client may take to send a request's headers, and then its body (a body
+    /// late by more is answered `408`). Default 10 s.
     pub header_timeout: Duration,
     /// Where time comes from.
     pub clock: Arc<dyn Clock>,

@@ -1,7 +1,9 @@
 //! The connection loop: HTTP/1.1 with hyper, bounded against hostile clients.
 //!
 //! - Request headers must arrive within [`EmulatorConfig::header_timeout`] (10 s by
-//!   default), so slowloris connections are closed.
+//!   default), so slowloris connections are closed; a request's body must arrive within
+//!   the same time after its headers, else reading it fails (and the request is answered
+//!   with an error), so a body that never comes does not keep a connection busy.
 //! - At most [`EmulatorConfig::max_connections`] connections are open. When a new one
 //!   arrives at the limit, the oldest *idle* connection (no request in progress: waiting
 //!   for headers or between keep-alive requests) is closed to make room; if every one is
@@ -11,9 +13,12 @@
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
+use std::future::Future;
 use std::io;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
@@ -206,6 +211,8 @@ impl Served<'_> {
 
 /// Applies a fault rule if one fires, else routes the request.
 async fn handle(app: &mut Router, state: &AppState, req: Request<Incoming>) -> Result<Response<Body>, Reset> {
+    let deadline = tokio::time::sleep(state.config.header_timeout);
+    let req = req.map(|inner| Body::new(Deadline { inner, deadline: Box::pin(deadline) }));
     if let Some(rule) = state.faults.pick(req.method().as_str(), req.uri().path()) {
         state.stats.record_fault(rule.to_string());
         match rule.kind() {
@@ -226,6 +233,69 @@ async fn handle(app: &mut Router, state: &AppState, req: Request<Incoming>) -> R
             }
         }
     }
-    let resp: Result<Response<Body>, Infallible> = app.call(req.map(Body::new)).await;
+    let resp: Result<Response<Body>, Infallible> = app.call(req).await;
     Ok(resp.unwrap_or_else(|e| match e {}))
+}
+
+/// Reading a request body failed because it did not arrive in time.
+#[derive(Debug)]
+pub(crate) struct BodyTimeout;
+
+impl std::fmt::Display for BodyTimeout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the request body did not arrive in time")
+    }
+}
+
+impl std::error::Error for BodyTimeout {}
+
+impl BodyTimeout {
+    /// Whether `e` (or one of its sources) is a [`BodyTimeout`].
+    pub(crate) fn caused(e: &(dyn std::error::Error + 'static)) -> bool {
+        let mut next = Some(e);
+        while let Some(e) = next {
+            if e.is::<BodyTimeout>() {
+                return true;
+            }
+            next = e.source();
+        }
+        false
+    }
+
+    /// The answer to such a request: 408 with a JSON error body.
+    pub(crate) fn answer() -> ApiError {
+        ApiError::new(StatusCode::REQUEST_TIMEOUT, "request_timeout", BodyTimeout.to_string())
+    }
+}
+
+/// A request body that fails once its deadline passes before it has all arrived.
+struct Deadline {
+    inner: Incoming,
+    deadline: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl hyper::body::Body for Deadline {
+    type Data = hyper::body::Bytes;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        if let Poll::Ready(frame) = Pin::new(&mut self.inner).poll_frame(cx) {
+            return Poll::Ready(frame.map(|f| f.map_err(Into::into)));
+        }
+        match self.deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(BodyTimeout)))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.inner.size_hint()
+    }
 }

@@ -82,6 +82,49 @@ async fn idle_connections_cannot_starve_requests() {
 }
 
 #[tokio::test]
+async fn bodies_that_never_arrive_cannot_starve_requests() {
+    // Requests whose headers came but whose bodies never do (with a token and with an
+    // ARMOR-PSK header, whose body is read to check the signature): each is answered
+    // within the timeout and its connection no longer counts as busy.
+    let emu = start(|c| {
+        c.max_connections = 4;
+        c.header_timeout = Duration::from_millis(300);
+    })
+    .await;
+    let psk = format!(
+        "ARMOR-PSK {}:c2ln:nonce1:{}",
+        EmulatorConfig::DEMO_API_KEY_ID,
+        jiff::Timestamp::now().as_second()
+    );
+    let mut stuck = Vec::new();
+    for i in 0..8 {
+        let mut s = TcpStream::connect(emu.addr()).await.unwrap();
+        let head = if i % 2 == 0 {
+            "POST /auth/authorize HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n".to_owned()
+        } else {
+            format!(
+                "PUT /vms/2001 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: {psk}\r\n"
+            )
+        };
+        s.write_all(format!("{head}Content-Length: 100\r\n\r\n{{").as_bytes()).await.unwrap();
+        stuck.push(s);
+    }
+    for s in &mut stuck[..2] {
+        let mut buf = [0u8; 256];
+        let n = tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf)).await.unwrap().unwrap();
+        let answer = String::from_utf8_lossy(&buf[..n]);
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    }
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
+    for _ in 0..3 {
+        let resp = http.get(format!("{}/_emulator/stats", emu.url())).send().await.unwrap();
+        assert_eq!(resp.status(), 200);
+    }
+    drop(stuck);
+    emu.stop().await;
+}
+
+#[tokio::test]
 async fn faults_are_injected_and_counted() {
     let rules = [
         "GET /locations=429:1",

@@ -84,7 +84,9 @@ fn print_login(ctx: &Context, client: &Client, session: &Session, out: &mut dyn 
             writeln!(
                 out,
                 "Logged in to {} as {}{with} (profile {}).",
-                view.server, view.username, view.profile
+                view.server,
+                crate::sanitize::line(&view.username),
+                view.profile
             )?;
             writeln!(out, "Account context: {}", account_label(session))?;
             match (&view.expires_at, view.seconds_remaining) {
@@ -113,8 +115,12 @@ pub async fn logout(ctx: &Context, args: LogoutArgs, out: &mut dyn Write) -> Res
     ctx.require_stored("log out")?;
     let client = ctx.client()?;
     let session = client.session().await?;
-    let what =
-        format!("the session of profile {} ({} on {})", ctx.profile, session.user.username, session.server);
+    let what = format!(
+        "the session of profile {} ({} on {})",
+        ctx.profile,
+        crate::sanitize::line(&session.user.username),
+        session.server
+    );
     if args.what_if {
         writeln!(out, "What if: remove {what}; nothing is sent to the server.")?;
         return Ok(());

@@ -60,6 +60,55 @@ fn changes_are_never_retried() {
     assert_eq!(stats.get("POST /vms/{id}/power/{action}").total, 0);
 }
 
+/// A server whose first `broken` answers announce 100 bytes, send 2 and close; the rest
+/// answer `[]`. Returns the URL and the number of requests it has had.
+fn broken_body_server(broken: usize) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = std::sync::Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 65536];
+            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+            let _ = s.read(&mut buf);
+            let n = seen.fetch_add(1, Ordering::SeqCst);
+            let resp = if n < broken {
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[{"
+            } else {
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]"
+            };
+            let _ = s.write_all(resp.as_bytes());
+        }
+    });
+    (url, count)
+}
+
+#[test]
+fn reads_whose_body_breaks_off_are_retried_and_changes_are_not() {
+    use std::sync::atomic::Ordering;
+    let emu = Emu::start();
+    let armor = Armor::new();
+    armor.login(&emu, &[]);
+    let (url, count) = broken_body_server(2);
+    repoint_session(&armor, &url);
+    let run = armor.run(&["-v", "vm", "list"]).success();
+    assert_eq!(run.stderr.matches("the response body broke off").count(), 2, "{run:#?}");
+    assert_eq!(count.load(Ordering::SeqCst), 3);
+    // Three attempts in all, then the error.
+    let (url, count) = broken_body_server(3);
+    repoint_session(&armor, &url);
+    armor.run(&["vm", "list"]).failure(&["could not reach", "/vms"]);
+    assert_eq!(count.load(Ordering::SeqCst), 3);
+    // A change is sent once.
+    let (url, count) = broken_body_server(1);
+    repoint_session(&armor, &url);
+    armor.run(&["vm", "rename", "6", "x", "--yes"]).failure(&["/vms/6"]);
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+}
+
 /// A server that answers every request with 200 and a body that never ends (or, with
 /// `announce`, a Content-Length of 100 MB).
 fn endless_server(announce: bool) -> String {
@@ -123,6 +172,22 @@ fn server_text_is_plain_on_one_line() {
 }
 
 #[test]
+fn a_hostile_user_name_is_plain_in_login_logout_and_v_output() {
+    // One body for authorize, token and /me.
+    let body = r#"{"code":"abc","access_token":"0123456789abcdef0123456789abcdef","expires_in":15,
+        "token_type":"Bearer","user":{"username":"ev\u001b]0;T\u0007il\u001b[2J\nfake"},"accounts":[{"id":1}]}"#;
+    let url = canned_server(200, "application/json", body);
+    let armor = Armor::new().env("ARMOR_PASSWORD", "pw");
+    let run = armor.run(&["-v", "login", "--server", &url, "--username", "u"]).success();
+    assert!(run.stdout.contains("as evil fake (profile default)"), "{run:#?}");
+    assert!(!run.stdout.chars().any(|c| c.is_control() && c != '\n'), "{run:#?}");
+    assert!(!run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{7}'), "{run:#?}");
+    let run = armor.run(&["logout", "--what-if"]).success();
+    assert!(run.stdout.contains("(evil fake on"), "{run:#?}");
+    assert!(!run.stdout.chars().any(|c| c.is_control() && c != '\n'), "{run:#?}");
+}
+
+#[test]
 fn api_errors_quote_a_bounded_part_of_the_body() {
     let emu = Emu::start();
     let armor = Armor::new();
@@ -134,6 +199,20 @@ fn api_errors_quote_a_bounded_part_of_the_body() {
     assert!(run.stderr.len() < 1000 && run.stdout.is_empty(), "{run:#?}");
     let run = armor.run(&["vm", "list"]).failure(&["GET /vms failed with HTTP 500"]);
     assert!(run.stderr.len() < 1000, "{run:#?}");
+}
+
+#[test]
+fn an_odd_field_in_an_error_body_does_not_hide_its_message() {
+    let emu = Emu::start();
+    let armor = Armor::new();
+    armor.login(&emu, &[]);
+    // camelCase names, the status as a string, a numeric reference id, an object error.
+    let body = r#"{"message":"VM 5 is locked","status":"409","referenceId":12345,"error":{"code":"x"}}"#;
+    repoint_session(&armor, &canned_server(409, "application/json", body));
+    let run = armor
+        .run(&["vm", "list"])
+        .failure(&["GET /vms failed with HTTP 409: VM 5 is locked (reference id 12345)"]);
+    assert!(!run.stderr.contains("\"status\""), "{run:#?}");
 }
 
 #[test]

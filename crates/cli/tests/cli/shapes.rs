@@ -101,6 +101,57 @@ fn a_missing_access_token_is_a_one_line_error_naming_it() {
 }
 
 #[test]
+fn changes_read_the_one_element_lists_the_v1_documents_answer() {
+    // The v1 documents answer power actions, renames, new tiers and orders with a list of
+    // one: the change was made, so the command must not fail on the shape.
+    let emu = Emu::start();
+    let armor = Armor::new();
+    armor.login(&emu, &[]);
+    let body = r#"[{"id":6,"name":"nn","status":4,"tiers":[{"id":2,"name":"T","vms":[]}],"vms":[]}]"#;
+    repoint_session(&armor, &canned_server(200, "application/json", body));
+    for args in [
+        &["vm", "start", "6"][..],
+        &["vm", "stop", "6", "--yes"],
+        &["vm", "rename", "6", "nn", "--yes"],
+        &["workload", "rename", "1", "nn", "--yes"],
+        &["tier", "add", "--workload", "1", "T"],
+        &["tier", "rename", "--workload", "1", "2", "T", "--yes"],
+    ] {
+        armor.run(args).success();
+    }
+    let order = [
+        "vm",
+        "create",
+        "--name",
+        "n",
+        "--location",
+        "DFW01",
+        "--sku",
+        "A1-101",
+        "--workload-id",
+        "1",
+        "--tier-id",
+        "2",
+        "--secret-stdin",
+        "--yes",
+    ];
+    armor.run_stdin(&order, "Secret-123\n").success();
+}
+
+#[test]
+fn a_blank_username_in_me_is_a_one_line_error_naming_it() {
+    // One body for authorize, token and /me: all but the user is fine.
+    let body = r#"{"code":"abc","access_token":"0123456789abcdef0123456789abcdef","expires_in":15,
+        "token_type":"Bearer","user":{"username":"  "},"accounts":[{"id":1}]}"#;
+    let url = canned_server(200, "application/json", body);
+    let armor = Armor::new();
+    let run = armor.run_stdin(&["login", "--server", &url, "--username", USER, "--password-stdin"], "pw\n");
+    let run = run.failure(&["GET /me", "user.username", "non-blank"]);
+    assert_eq!(run.stderr.trim().lines().count(), 1, "{run:?}");
+    assert!(armor.session_bytes().is_none());
+}
+
+#[test]
 fn every_read_command_works_against_armor_emulator_mutate_responses() {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;

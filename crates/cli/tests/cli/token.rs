@@ -145,6 +145,17 @@ fn a_malformed_token_from_the_server_changes_nothing() {
     let before = armor.session_bytes();
     armor.run(&["token", "reissue"]).failure(&["expires_in is a string, not a number", "not changed"]);
     assert_eq!(armor.session_bytes(), before);
+    // A token that expires at once would replace a live session with a dead one.
+    for lifetime in ["0", "\"0\""] {
+        let body: &'static str = Box::leak(
+            format!(r#"{{"access_token":"2261bac252204c2ea93ed32ea1ffd3ab","expires_in":{lifetime}}}"#)
+                .into_boxed_str(),
+        );
+        repoint_session(&armor, &canned_server(200, "application/json", body));
+        let before = armor.session_bytes();
+        armor.run(&["token", "reissue"]).failure(&["expires_in", "session was not changed"]);
+        assert_eq!(armor.session_bytes(), before);
+    }
 }
 
 #[test]

@@ -52,12 +52,16 @@ impl Vms<'_> {
     pub async fn rename(&self, id: u32, name: &str) -> Result<VmDetail> {
         let mut body = NameRequest::new(name);
         body.id = Some(id);
-        self.client.send_json(Method::PUT, &format!("/vms/{id}"), Some(&body)).await
+        self.client
+            .send_json::<One<VmDetail>>(Method::PUT, &format!("/vms/{id}"), Some(&body))
+            .await
+            .map(|o| o.0)
     }
 
     /// `POST /vms/{id}/power/{action}`; returns the VM as it is right after.
     pub async fn power(&self, id: u32, action: PowerAction) -> Result<VmDetail> {
-        self.client.send_json(Method::POST, &format!("/vms/{id}/power/{}", action.as_str()), NO_BODY).await
+        let path = format!("/vms/{id}/power/{}", action.as_str());
+        self.client.send_json::<One<VmDetail>>(Method::POST, &path, NO_BODY).await.map(|o| o.0)
     }
 
     /// `DELETE /vms/{id}` (202).
@@ -109,6 +113,6 @@ pub struct Orders<'c> {
 impl Orders<'_> {
     /// `POST /orders/vms`: order new VMs. Never retried.
     pub async fn create_vm(&self, order: &VmOrderRequest) -> Result<Order> {
-        self.client.send_json(Method::POST, "/orders/vms", Some(order)).await
+        self.client.send_json::<One<Order>>(Method::POST, "/orders/vms", Some(order)).await.map(|o| o.0)
     }
 }

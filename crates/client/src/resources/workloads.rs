@@ -29,7 +29,10 @@ impl Workloads<'_> {
     pub async fn rename(&self, id: u32, name: &str) -> Result<Workload> {
         let mut body = NameRequest::new(name);
         body.id = Some(id);
-        self.client.send_json(Method::PUT, &format!("/apps/{id}"), Some(&body)).await
+        self.client
+            .send_json::<One<Workload>>(Method::PUT, &format!("/apps/{id}"), Some(&body))
+            .await
+            .map(|o| o.0)
     }
 
     /// `DELETE /apps/{id}` (202).
@@ -65,14 +68,18 @@ impl Tiers<'_> {
 
     /// `POST /apps/{id}/tiers` `{name}`; returns the workload with its tiers.
     pub async fn add(&self, name: &str) -> Result<Workload> {
-        self.client.send_json(Method::POST, &self.path(None), Some(&NameRequest::new(name))).await
+        let body = NameRequest::new(name);
+        self.client.send_json::<One<Workload>>(Method::POST, &self.path(None), Some(&body)).await.map(|o| o.0)
     }
 
     /// `PUT /apps/{id}/tiers/{tier}` `{id, name}`; returns the workload.
     pub async fn rename(&self, tier: u32, name: &str) -> Result<Workload> {
         let mut body = NameRequest::new(name);
         body.id = Some(tier);
-        self.client.send_json(Method::PUT, &self.path(Some(tier)), Some(&body)).await
+        self.client
+            .send_json::<One<Workload>>(Method::PUT, &self.path(Some(tier)), Some(&body))
+            .await
+            .map(|o| o.0)
     }
 
     /// `DELETE /apps/{id}/tiers/{tier}`.
