@@ -245,7 +245,12 @@ impl Client {
 /// refused unless it is a whole number of at least 1 giving at most 24 hours.
 fn lifetime(unit: armor_core::ExpiresInUnit, reply: &TokenReply) -> Result<Duration> {
     let bad = |why: String| Err(Error::BadLifetime(why));
-    let raw = match &reply.expires_in {
+    // A number written as a string (ASP.NET servers do that) is read as the number.
+    let numeric = match &reply.expires_in {
+        Some(Value::String(s)) => s.trim().parse::<serde_json::Number>().ok().map(Value::Number),
+        _ => None,
+    };
+    let raw = match numeric.as_ref().or(reply.expires_in.as_ref()) {
         None | Some(Value::Null) => return bad("is missing".into()),
         Some(Value::Number(n)) => match (n.as_u64(), n.as_f64()) {
             (Some(v), _) => v,
@@ -321,6 +326,7 @@ mod tests {
         assert_eq!(check("15", r#""Bearer""#), Ok(900));
         assert_eq!(check("900", r#""FH-AUTH""#), Ok(900));
         assert_eq!(check("900.0", "null"), Ok(900), "a whole number written as a float");
+        assert_eq!(check(r#"" 15 ""#, r#""Bearer""#), Ok(900), "a number written as a string");
         assert_eq!(check("1440", r#""Bearer""#), Ok(1440), "more than 60: seconds");
         assert_eq!(check("86400", r#""FH-AUTH""#), Ok(86_400), "exactly a day");
         assert_eq!(check("60", "42"), Ok(3600), "a token type that is not text is ignored");
@@ -337,7 +343,8 @@ mod tests {
         refused("-1", "null", "-1 is negative");
         refused("-0.5", "null", "negative");
         refused("15.5", "null", "not a whole number");
-        refused(r#""15""#, "null", "a string, not a number");
+        refused(r#""soon""#, "null", "a string, not a number");
+        refused(r#""0""#, "null", "is 0");
         refused("true", "null", "a boolean");
         refused("[15]", "null", "an array");
         refused("86401", r#""FH-AUTH""#, "more than 24 hours");
