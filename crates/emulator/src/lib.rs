@@ -21,6 +21,7 @@ mod config;
 mod directory;
 mod error;
 mod estate;
+mod expiry;
 mod identity;
 mod server;
 mod state;

@@ -1,13 +1,20 @@
-//! In-memory state: authorization codes, access tokens, failed logins.
+//! In-memory state: authorization codes, access tokens, failed logins, PSK nonces.
+//!
+//! Each kind has its own lock, tokens a read-mostly one (every authenticated request reads,
+//! only logins and reissues write), and expiry is amortised by time-ordered queues
+//! ([`Expiring`]) rather than a scan per request.
 
+use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::hash::BuildHasher;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 
 use crate::config::EmulatorConfig;
 use crate::estate::Estate;
+use crate::expiry::Expiring;
 use crate::stats::StatsRecorder;
 use crate::tenant::Tenant;
 
@@ -17,24 +24,16 @@ pub struct AppState {
     pub config: EmulatorConfig,
     pub tenant: Tenant,
     pub stats: StatsRecorder,
-    inner: Mutex<Inner>,
+    /// Authorization codes: who they belong to.
+    codes: Mutex<Expiring<String, Arc<str>>>,
+    /// Access tokens (their 128 bits, see [`token_key`]): who they belong to.
+    tokens: RwLock<Expiring<u128, Arc<str>>>,
+    failures: Mutex<HashMap<String, VecDeque<Timestamp>>>,
+    /// ARMOR-PSK nonces seen in the replay window, as keyed 128-bit digests of key id and
+    /// nonce (see [`AppState::nonce_key`]).
+    nonces: Mutex<Expiring<u128, ()>>,
+    nonce_hashers: (RandomState, RandomState),
     estate: Mutex<Estate>,
-}
-
-#[derive(Debug, Default)]
-struct Inner {
-    codes: HashMap<String, Grant>,
-    tokens: HashMap<String, Grant>,
-    failures: HashMap<String, VecDeque<Timestamp>>,
-    /// ARMOR-PSK nonces seen (key id + nonce), with when they were seen.
-    nonces: HashMap<String, Timestamp>,
-}
-
-/// Who a code or token belongs to, and until when it is valid.
-#[derive(Debug, Clone)]
-struct Grant {
-    username: String,
-    expires_at: Timestamp,
 }
 
 /// Why `/auth/authorize` refused.
@@ -52,21 +51,31 @@ pub struct Issued {
 
 const FAILURE_WINDOW: SignedDuration = SignedDuration::from_secs(60);
 
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 impl AppState {
     pub fn new(config: EmulatorConfig) -> Self {
         let tenant = Tenant::demo(&config.demo_username);
         let estate = Mutex::new(Estate::demo(&config.demo_username));
-        AppState { config, tenant, stats: StatsRecorder::default(), inner: Mutex::default(), estate }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+        AppState {
+            config,
+            tenant,
+            stats: StatsRecorder::default(),
+            codes: Mutex::default(),
+            tokens: RwLock::default(),
+            failures: Mutex::default(),
+            nonces: Mutex::default(),
+            nonce_hashers: (RandomState::new(), RandomState::new()),
+            estate,
+        }
     }
 
     /// The estate, with every power action due by now finished.
     pub fn estate(&self) -> MutexGuard<'_, Estate> {
         let now = self.now();
-        let mut e = self.estate.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut e = lock(&self.estate);
         e.accounts.values_mut().for_each(|a| a.settle(now));
         e
     }
@@ -75,87 +84,117 @@ impl AppState {
         self.config.clock.now()
     }
 
-    fn expiry(&self, ttl: Duration) -> Timestamp {
+    fn expiry(&self, now: Timestamp, ttl: Duration) -> Timestamp {
         let ttl = SignedDuration::try_from(ttl).unwrap_or(SignedDuration::MAX);
-        self.now().saturating_add(ttl).unwrap_or(Timestamp::MAX)
+        now.saturating_add(ttl).unwrap_or(Timestamp::MAX)
     }
 
     /// Checks credentials and issues a single-use authorization code.
     pub fn authorize(&self, username: &str, password: &str) -> Result<String, LoginRefused> {
         let now = self.now();
-        let mut inner = self.lock();
-        let failures = inner.failures.entry(username.to_owned()).or_default();
-        while failures.front().is_some_and(|t| now.duration_since(*t) >= FAILURE_WINDOW) {
-            failures.pop_front();
+        {
+            let mut failures = lock(&self.failures);
+            let seen = failures.entry(username.to_owned()).or_default();
+            while seen.front().is_some_and(|t| now.duration_since(*t) >= FAILURE_WINDOW) {
+                seen.pop_front();
+            }
+            if seen.len() >= self.config.max_failed_logins as usize {
+                return Err(LoginRefused::TooManyAttempts);
+            }
+            let ok = username == self.config.demo_username && password == self.config.demo_password;
+            if !ok {
+                seen.push_back(now);
+                return Err(LoginRefused::BadCredentials);
+            }
+            failures.remove(username);
         }
-        if failures.len() >= self.config.max_failed_logins as usize {
-            return Err(LoginRefused::TooManyAttempts);
-        }
-        let ok = username == self.config.demo_username && password == self.config.demo_password;
-        if !ok {
-            failures.push_back(now);
-            return Err(LoginRefused::BadCredentials);
-        }
-        inner.failures.remove(username);
         let code = random_hex(24);
-        let grant = Grant { username: username.to_owned(), expires_at: self.expiry(self.config.code_ttl) };
-        inner.codes.retain(|_, g| g.expires_at > now);
-        inner.codes.insert(code.clone(), grant);
+        let expires_at = self.expiry(now, self.config.code_ttl);
+        lock(&self.codes).insert(code.clone(), Arc::from(username), expires_at, now);
         Ok(code)
     }
 
     /// Exchanges a code for a token; the code is used up whether or not it was valid.
     pub fn exchange(&self, code: &str) -> Option<Issued> {
         let now = self.now();
-        let mut inner = self.lock();
-        let grant = inner.codes.remove(code).filter(|g| g.expires_at > now)?;
-        Some(self.issue(&mut inner, grant.username))
+        let username = lock(&self.codes).remove(&code.to_owned(), now)?;
+        let mut tokens = self.tokens.write().unwrap_or_else(PoisonError::into_inner);
+        Some(self.issue(&mut tokens, username, now))
     }
 
     /// Exchanges a valid token for a new one; the old one stops working unless
     /// `keep_old_tokens` is set.
     pub fn reissue(&self, token: &str) -> Option<Issued> {
         let now = self.now();
-        let mut inner = self.lock();
-        let grant = inner.tokens.get(token).filter(|g| g.expires_at > now)?.clone();
-        if !self.config.keep_old_tokens {
-            inner.tokens.remove(token);
-        }
-        Some(self.issue(&mut inner, grant.username))
+        let key = token_key(token)?;
+        let mut tokens = self.tokens.write().unwrap_or_else(PoisonError::into_inner);
+        let username = if self.config.keep_old_tokens {
+            tokens.get(&key, now)?.clone()
+        } else {
+            tokens.remove(&key, now)?
+        };
+        Some(self.issue(&mut tokens, username, now))
     }
 
     /// Records an ARMOR-PSK nonce; `false` if it was seen within the replay window.
     pub fn fresh_nonce(&self, key_id: &str, nonce: &str) -> bool {
         let now = self.now();
         let window = SignedDuration::from_secs(2 * armor_core::psk::MAX_SKEW_SECS);
-        let mut inner = self.lock();
-        inner.nonces.retain(|_, seen| now.duration_since(*seen) < window);
-        inner.nonces.insert(format!("{key_id}:{nonce}"), now).is_none()
+        let key = self.nonce_key(key_id, nonce);
+        let expires_at = now.saturating_add(window).unwrap_or(Timestamp::MAX);
+        lock(&self.nonces).insert(key, (), expires_at, now).is_none()
+    }
+
+    /// A keyed 128-bit digest of a key id and nonce: two SipHash keys chosen at start-up,
+    /// so nobody can craft colliding nonces, and 16 bytes per nonce in memory however
+    /// long the nonce is.
+    fn nonce_key(&self, key_id: &str, nonce: &str) -> u128 {
+        let (a, b) = &self.nonce_hashers;
+        let pair = (key_id, nonce);
+        (u128::from(a.hash_one(pair)) << 64) | u128::from(b.hash_one(pair))
     }
 
     /// The user a valid token belongs to.
-    pub fn authenticate(&self, token: &str) -> Option<String> {
+    pub fn authenticate(&self, token: &str) -> Option<Arc<str>> {
         let now = self.now();
-        let inner = self.lock();
-        inner.tokens.get(token).filter(|g| g.expires_at > now).map(|g| g.username.clone())
+        let key = token_key(token)?;
+        let tokens = self.tokens.read().unwrap_or_else(PoisonError::into_inner);
+        tokens.get(&key, now).cloned()
     }
 
-    fn issue(&self, inner: &mut Inner, username: String) -> Issued {
-        let now = self.now();
-        inner.tokens.retain(|_, g| g.expires_at > now);
-        let token = random_hex(16);
-        let grant = Grant { username, expires_at: self.expiry(self.config.token_ttl) };
-        inner.tokens.insert(token.clone(), grant);
-        Issued { token }
+    fn issue(&self, tokens: &mut Expiring<u128, Arc<str>>, username: Arc<str>, now: Timestamp) -> Issued {
+        let key = random_u128();
+        tokens.insert(key, username, self.expiry(now, self.config.token_ttl), now);
+        Issued { token: format!("{key:032x}") }
     }
+}
+
+/// The 128 bits of a token as issued (32 lowercase hex characters); `None` for anything
+/// else, which cannot be a token of this emulator.
+fn token_key(token: &str) -> Option<u128> {
+    let lower_hex = token.len() == 32 && token.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    lower_hex.then(|| u128::from_str_radix(token, 16).ok()).flatten()
+}
+
+fn random_u128() -> u128 {
+    let mut buf = [0u8; 16];
+    // The OS random source failing is not recoverable for a token issuer.
+    getrandom::fill(&mut buf).expect("the operating system's random source failed");
+    u128::from_le_bytes(buf)
 }
 
 /// `n` random bytes as lowercase hex (`2n` characters).
 pub fn random_hex(n: usize) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut buf = vec![0u8; n];
     // The OS random source failing is not recoverable for a token issuer.
     getrandom::fill(&mut buf).expect("the operating system's random source failed");
-    buf.iter().map(|b| format!("{b:02x}")).collect()
+    let mut out = String::with_capacity(2 * n);
+    for b in buf {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -200,5 +239,33 @@ mod tests {
         clock.advance(Duration::from_secs(900));
         assert!(s.authenticate(&issued.token).is_none());
         assert!(s.reissue(&issued.token).is_none());
+    }
+
+    #[test]
+    fn tokens_round_trip_through_their_key() {
+        let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
+        let s = state(&clock);
+        let code = s.authorize(EmulatorConfig::DEMO_USERNAME, EmulatorConfig::DEMO_PASSWORD).unwrap();
+        let issued = s.exchange(&code).unwrap();
+        assert_eq!(issued.token.len(), 32);
+        assert_eq!(token_key(&issued.token).map(|k| format!("{k:032x}")).as_deref(), Some(&*issued.token));
+        assert!(s.authenticate(&issued.token.to_uppercase()).is_none(), "tokens are case-sensitive");
+        assert!(s.authenticate(&format!("+{}", &issued.token[1..])).is_none());
+        assert!(s.authenticate("").is_none());
+        let renewed = s.reissue(&issued.token).unwrap();
+        assert!(s.authenticate(&issued.token).is_none(), "the old token stops working");
+        assert!(s.authenticate(&renewed.token).is_some());
+    }
+
+    #[test]
+    fn nonces_are_single_use_within_the_window_only() {
+        let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
+        let s = state(&clock);
+        assert!(s.fresh_nonce("key", "n1"));
+        assert!(!s.fresh_nonce("key", "n1"));
+        assert!(s.fresh_nonce("other", "n1"), "nonces are per key");
+        assert!(s.fresh_nonce("ke", "yn1"), "key id and nonce do not run together");
+        clock.advance(Duration::from_secs(2 * armor_core::psk::MAX_SKEW_SECS as u64));
+        assert!(s.fresh_nonce("key", "n1"), "seen longer ago than the window");
     }
 }
