@@ -9,6 +9,8 @@
 //! is re-read after taking it: if another process already reissued, its token is used
 //! and no second reissue is sent (the server has invalidated the old token anyway).
 
+use std::sync::Arc;
+
 use armor_core::auth::{
     AuthorizeRequest, AuthorizeResponse, GRANT_AUTHORIZATION_CODE, ReissueRequest, TokenRequest,
     TokenResponse,
@@ -121,6 +123,21 @@ impl Client {
     /// naming the expiry time; renewal due (see [`crate::RenewalPolicy`]) → the token is
     /// reissued first. Returns the session to use.
     pub async fn ensure_fresh(&self) -> Result<Session> {
+        self.fresh_session().await.map(Arc::unwrap_or_clone)
+    }
+
+    /// [`Client::ensure_fresh`], shared: a fresh token is taken from the published
+    /// snapshot without waiting on the session mutex or copying the session.
+    pub(crate) async fn fresh_session(&self) -> Result<Arc<Session>> {
+        if let Some(session) = self.inner.session.snapshot()
+            && session.freshness(&self.inner.policy, self.now()) == Freshness::Fresh
+        {
+            return Ok(session);
+        }
+        self.renew_if_due().await.map(Arc::new)
+    }
+
+    async fn renew_if_due(&self) -> Result<Session> {
         let mut slot = self.inner.session.lock().await;
         self.init_memory_key(&mut slot).await?;
         let session = self.current(&mut slot)?;

@@ -1,12 +1,13 @@
 //! [`Client`]: a session (in memory, optionally persisted in a [`SessionStore`]) plus the
 //! shared HTTP transport, and the builder that makes one.
 
-use std::sync::Arc;
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use armor_core::{AccountId, ApiVersion, Clock, ExpiresInUnit, SystemClock};
 use reqwest::Method;
 use secrecy::SecretString;
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, MutexGuard};
 
 use crate::error::{Error, Result};
 use crate::http::{Auth, Call, Http, RawResponse, Timeouts};
@@ -154,7 +155,7 @@ impl ClientBuilder {
                 timeouts: self.timeouts,
                 clock: self.clock,
                 memory_key: self.api_key.map(|k| (k, self.account)),
-                session: Mutex::new(stored),
+                session: SessionSlot::new(stored),
             }),
         })
     }
@@ -180,7 +181,61 @@ pub(crate) struct Inner {
     pub memory_key: Option<(ApiKey, Option<AccountId>)>,
     /// The session as last seen. Held during renewal, so callers in this process share
     /// one reissue.
-    pub session: Mutex<Option<Session>>,
+    pub session: SessionSlot,
+}
+
+/// The session as last seen, behind an async mutex that renewal holds, plus a snapshot of
+/// it published whenever the mutex is released (and withdrawn while it is held). A
+/// request whose token is fresh reads the snapshot and never queues on the mutex.
+#[derive(Debug)]
+pub(crate) struct SessionSlot {
+    slot: Mutex<Option<Session>>,
+    published: RwLock<Option<Arc<Session>>>,
+}
+
+impl SessionSlot {
+    fn new(session: Option<Session>) -> Self {
+        let published = RwLock::new(session.clone().map(Arc::new));
+        SessionSlot { slot: Mutex::new(session), published }
+    }
+
+    /// Takes the mutex; until the guard is dropped, [`SessionSlot::snapshot`] is `None`.
+    pub async fn lock(&self) -> SlotGuard<'_> {
+        let guard = self.slot.lock().await;
+        *self.published.write().unwrap_or_else(PoisonError::into_inner) = None;
+        SlotGuard { guard, published: &self.published }
+    }
+
+    /// The session as of the last release of the mutex; `None` while it is held.
+    pub fn snapshot(&self) -> Option<Arc<Session>> {
+        self.published.read().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+}
+
+/// The locked session; publishes it as the snapshot when dropped.
+pub(crate) struct SlotGuard<'a> {
+    guard: MutexGuard<'a, Option<Session>>,
+    published: &'a RwLock<Option<Arc<Session>>>,
+}
+
+impl Deref for SlotGuard<'_> {
+    type Target = Option<Session>;
+    fn deref(&self) -> &Self::Target {
+        &self.guard
+    }
+}
+
+impl DerefMut for SlotGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.guard
+    }
+}
+
+impl Drop for SlotGuard<'_> {
+    fn drop(&mut self) {
+        let current = self.guard.clone().map(Arc::new);
+        *self.published.write().unwrap_or_else(PoisonError::into_inner) = current;
+    }
 }
 
 impl Client {
@@ -268,7 +323,7 @@ impl Client {
         path: &str,
         body: Option<Vec<u8>>,
     ) -> Result<RawResponse> {
-        let session = self.ensure_fresh().await?;
+        let session = self.fresh_session().await?;
         let mut call = Call::new(method, path);
         call.auth = Auth::from(&session.auth);
         call.account = session.account_id;

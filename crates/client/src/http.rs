@@ -247,6 +247,10 @@ pub(crate) fn check_status(method: &str, path: &str, raw: &RawResponse) -> Resul
 
 /// Decodes `body` as `T`, naming the JSON path that failed.
 pub(crate) fn decode<T: DeserializeOwned>(method: &str, path: &str, body: &[u8]) -> Result<T> {
+    // Plain serde_json first; only a failure is decoded again to find its JSON path.
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| Error::Decode {
         method: method.to_owned(),

@@ -29,11 +29,6 @@ impl<K: Hash + Eq + Clone, V> Expiring<K, V> {
         self.map.get(key).filter(|(_, at)| *at > now).map(|(v, _)| v)
     }
 
-    /// Whether `key` is present and unexpired.
-    pub fn contains(&self, key: &K, now: Timestamp) -> bool {
-        self.get(key, now).is_some()
-    }
-
     /// Inserts `key` until `expires_at` (after sweeping what expired by `now`); returns the
     /// unexpired value it replaced.
     pub fn insert(&mut self, key: K, value: V, expires_at: Timestamp, now: Timestamp) -> Option<V> {
@@ -100,7 +95,7 @@ mod tests {
         e.insert(1u32, (), at(10), at(0));
         assert_eq!(e.insert(1, (), at(30), at(20)), None, "the old entry had expired");
         e.sweep(at(25));
-        assert!(e.contains(&1, at(25)));
+        assert!(e.get(&1, at(25)).is_some());
         assert_eq!(e.insert(1, (), at(40), at(26)), Some(()));
     }
 
