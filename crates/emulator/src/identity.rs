@@ -2,17 +2,18 @@
 
 use std::sync::Arc;
 
-use armor_core::{Account, Me};
+use armor_core::Account;
 use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
 
 use crate::auth::Caller;
 use crate::state::AppState;
 
 /// `GET /me`: works without `X-Account-Context` (login calls it before any is known).
-pub async fn me(State(state): State<Arc<AppState>>, caller: Caller) -> Json<Me> {
+pub async fn me(State(state): State<Arc<AppState>>, caller: Caller) -> Response {
     tracing::debug!(account = ?caller.account, "GET /me");
-    Json(state.tenant.me())
+    crate::state::json_response(state.me_body())
 }
 
 /// `GET /accounts`.

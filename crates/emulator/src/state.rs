@@ -7,10 +7,15 @@
 use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, VecDeque};
 use std::hash::BuildHasher;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, RwLock};
 use std::time::Duration;
 
+use axum::body::Bytes;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
 
 use crate::config::EmulatorConfig;
 use crate::estate::Estate;
@@ -33,7 +38,63 @@ pub struct AppState {
     /// nonce (see [`AppState::nonce_key`]).
     nonces: Mutex<Expiring<u128, ()>>,
     nonce_hashers: (RandomState, RandomState),
-    estate: Mutex<Estate>,
+    estate: Mutex<EstateSlot>,
+    /// The `/me` body, serialized once (the tenant never changes).
+    me_body: OnceLock<Bytes>,
+}
+
+/// The estate and the serialized bodies of read endpoints for its current version.
+#[derive(Debug)]
+struct EstateSlot {
+    estate: Estate,
+    bodies: HashMap<(&'static str, u32), Bytes>,
+}
+
+/// The locked estate. Mutable access drops the cached bodies, so a cached body is always
+/// the one the current estate would serialize to.
+#[derive(Debug)]
+pub struct EstateGuard<'a>(MutexGuard<'a, EstateSlot>);
+
+impl Deref for EstateGuard<'_> {
+    type Target = Estate;
+    fn deref(&self) -> &Estate {
+        &self.0.estate
+    }
+}
+
+impl DerefMut for EstateGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Estate {
+        self.0.bodies.clear();
+        &mut self.0.estate
+    }
+}
+
+impl EstateGuard<'_> {
+    /// The JSON body `key` (an endpoint and an account) of this version of the estate,
+    /// built and serialized by `build` only if not cached yet.
+    pub fn cached_json<T: Serialize>(
+        &mut self,
+        key: (&'static str, u32),
+        build: impl FnOnce(&Estate) -> T,
+    ) -> Bytes {
+        let slot = &mut *self.0;
+        if let Some(body) = slot.bodies.get(&key) {
+            return body.clone();
+        }
+        let body = to_json(&build(&slot.estate));
+        slot.bodies.insert(key, body.clone());
+        body
+    }
+}
+
+/// Serializes a response body (the emulator's models always serialize).
+fn to_json(value: &impl Serialize) -> Bytes {
+    Bytes::from(serde_json::to_vec(value).expect("response models serialize to JSON"))
+}
+
+/// A `200` response with an already serialized JSON body.
+pub fn json_response(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
 }
 
 /// Why `/auth/authorize` refused.
@@ -58,7 +119,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl AppState {
     pub fn new(config: EmulatorConfig) -> Self {
         let tenant = Tenant::demo(&config.demo_username);
-        let estate = Mutex::new(Estate::demo(&config.demo_username));
+        let estate =
+            Mutex::new(EstateSlot { estate: Estate::demo(&config.demo_username), bodies: HashMap::new() });
         AppState {
             config,
             tenant,
@@ -69,15 +131,28 @@ impl AppState {
             nonces: Mutex::default(),
             nonce_hashers: (RandomState::new(), RandomState::new()),
             estate,
+            me_body: OnceLock::new(),
         }
     }
 
     /// The estate, with every power action due by now finished.
-    pub fn estate(&self) -> MutexGuard<'_, Estate> {
+    pub fn estate(&self) -> EstateGuard<'_> {
         let now = self.now();
-        let mut e = lock(&self.estate);
-        e.accounts.values_mut().for_each(|a| a.settle(now));
-        e
+        let mut guard = EstateGuard(lock(&self.estate));
+        let due = guard
+            .accounts
+            .values()
+            .flat_map(|a| a.vms.values())
+            .any(|v| v.pending.is_some_and(|(_, at)| now >= at));
+        if due {
+            guard.accounts.values_mut().for_each(|a| a.settle(now));
+        }
+        guard
+    }
+
+    /// The `GET /me` body.
+    pub fn me_body(&self) -> Bytes {
+        self.me_body.get_or_init(|| to_json(&self.tenant.me())).clone()
     }
 
     pub fn now(&self) -> Timestamp {
@@ -255,6 +330,32 @@ mod tests {
         let renewed = s.reissue(&issued.token).unwrap();
         assert!(s.authenticate(&issued.token).is_none(), "the old token stops working");
         assert!(s.authenticate(&renewed.token).is_some());
+    }
+
+    #[test]
+    fn cached_bodies_follow_changes_and_settled_power_actions() {
+        let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
+        let s = state(&clock);
+        let body = |s: &AppState| {
+            s.estate().cached_json(("test", 1000), |e| {
+                e.accounts[&1000].vms.values().map(|v| (v.name.clone(), v.status)).collect::<Vec<_>>()
+            })
+        };
+        let first = body(&s);
+        assert_eq!(body(&s), first);
+        let change = |f: &dyn Fn(&mut crate::estate::VmRecord)| {
+            let mut e = s.estate();
+            f(e.accounts.get_mut(&1000).unwrap().vms.values_mut().next().unwrap());
+        };
+        change(&|vm| vm.name = "renamed".into());
+        let renamed = body(&s);
+        assert_ne!(renamed, first);
+        assert!(String::from_utf8_lossy(&renamed).contains("renamed"));
+        change(&|vm| vm.transition(8, Timestamp::UNIX_EPOCH, Duration::from_secs(2), 3));
+        let transitioning = body(&s);
+        assert_ne!(transitioning, renamed);
+        clock.advance(Duration::from_secs(3));
+        assert_ne!(body(&s), transitioning, "a power action that finished shows without a write");
     }
 
     #[test]

@@ -9,12 +9,13 @@ use armor_core::infra::{
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use serde_json::json;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, JsonBody};
 use crate::estate::{AccountEstate, AppRecord, TierRecord, new_vm};
-use crate::state::AppState;
+use crate::state::{AppState, json_response};
 
 /// Parses a numeric path id, or 400.
 pub fn id(kind: &str, raw: &str) -> Result<u32, ApiError> {
@@ -36,14 +37,14 @@ fn detail(acct: &AccountEstate, vm_id: u32) -> Option<VmDetail> {
 }
 
 /// `GET /vms`.
-pub async fn list(State(state): State<Arc<AppState>>, caller: Caller) -> Result<Json<Vec<Vm>>, ApiError> {
+pub async fn list(State(state): State<Arc<AppState>>, caller: Caller) -> Result<Response, ApiError> {
     let account = caller.account()?;
-    let estate = state.estate();
-    let acct = estate.accounts.get(&account);
-    let vms = acct
-        .map(|a| a.vms.values().map(|v| v.to_vm(account, a.apps.get(&v.app_id))).collect())
-        .unwrap_or_default();
-    Ok(Json(vms))
+    let body = state.estate().cached_json(("GET /vms", account), |estate| {
+        let acct = estate.accounts.get(&account);
+        acct.map(|a| a.vms.values().map(|v| v.to_vm(account, a.apps.get(&v.app_id))).collect::<Vec<Vm>>())
+            .unwrap_or_default()
+    });
+    Ok(json_response(body))
 }
 
 /// `GET /vms/{id}`.
