@@ -6,15 +6,27 @@ use std::hash::Hash;
 
 use jiff::Timestamp;
 
+/// An expiry time in nanoseconds since the Unix epoch (8 bytes rather than a
+/// [`Timestamp`]'s 16: this is most of what the emulator keeps per token and nonce).
+type Nanos = i64;
+
+fn nanos(t: Timestamp) -> Nanos {
+    Nanos::try_from(t.as_nanosecond()).unwrap_or(if t > Timestamp::UNIX_EPOCH {
+        Nanos::MAX
+    } else {
+        Nanos::MIN
+    })
+}
+
 /// Entries with an expiry time. Expired entries are invisible at once and dropped by
 /// [`Expiring::sweep`] from the oldest, which every insert does.
 #[derive(Debug)]
 pub struct Expiring<K, V> {
-    map: HashMap<K, (V, Timestamp)>,
+    map: HashMap<K, (V, Nanos)>,
     /// Keys by expiry, oldest first (in insertion order, which is expiry order as long as
     /// the clock does not go back and the lifetime is fixed; out-of-order entries are
     /// only dropped later, never too early). May hold keys already removed or replaced.
-    queue: VecDeque<(Timestamp, K)>,
+    queue: VecDeque<(Nanos, K)>,
 }
 
 impl<K, V> Default for Expiring<K, V> {
@@ -26,6 +38,7 @@ impl<K, V> Default for Expiring<K, V> {
 impl<K: Hash + Eq + Clone, V> Expiring<K, V> {
     /// The value of `key` if it has not expired by `now`.
     pub fn get(&self, key: &K, now: Timestamp) -> Option<&V> {
+        let now = nanos(now);
         self.map.get(key).filter(|(_, at)| *at > now).map(|(v, _)| v)
     }
 
@@ -33,12 +46,14 @@ impl<K: Hash + Eq + Clone, V> Expiring<K, V> {
     /// unexpired value it replaced.
     pub fn insert(&mut self, key: K, value: V, expires_at: Timestamp, now: Timestamp) -> Option<V> {
         self.sweep(now);
+        let (now, expires_at) = (nanos(now), nanos(expires_at));
         self.queue.push_back((expires_at, key.clone()));
         self.map.insert(key, (value, expires_at)).filter(|(_, at)| *at > now).map(|(v, _)| v)
     }
 
     /// Removes `key`; returns its value if it had not expired by `now`.
     pub fn remove(&mut self, key: &K, now: Timestamp) -> Option<V> {
+        let now = nanos(now);
         let removed = self.map.remove(key).filter(|(_, at)| *at > now).map(|(v, _)| v);
         // Removed keys leave stale queue entries: compact once they are the majority, so
         // the queue stays within twice the map (amortised O(1) per removal).
@@ -51,6 +66,7 @@ impl<K: Hash + Eq + Clone, V> Expiring<K, V> {
 
     /// Drops every entry that expired by `now`, oldest first; stops at the first live one.
     pub fn sweep(&mut self, now: Timestamp) {
+        let now = nanos(now);
         while let Some((at, _)) = self.queue.front()
             && *at <= now
         {
