@@ -271,3 +271,39 @@ async fn memory_only_clients_work_without_a_store() {
     assert_eq!(env.reissues(), (1, 0));
     assert!(!env.dir.path().join("sessions").exists());
 }
+
+#[tokio::test]
+async fn concurrent_resource_calls_with_renewal_due_share_one_reissue() {
+    let env = Env::new().await;
+    let c = env.login().await;
+    env.clock.advance(Duration::from_secs(400));
+    let calls: Vec<_> = (0..16)
+        .map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move { c.vms().list().await.map(|v| v.len()) })
+        })
+        .collect();
+    for call in calls {
+        assert!(call.await.unwrap().unwrap() > 0);
+    }
+    // Advisory renewal never waits: a call that went out with the old token just before
+    // the reissue got 401 and was resent once with the new one (see the rotation tests).
+    assert_eq!(env.reissues(), (1, 0));
+    let vms = env.emu.stats().get("GET /vms");
+    assert_eq!(vms.ok, 16, "one success per call");
+    assert!(vms.client_error <= 16, "at most one resend per call: {vms:?}");
+}
+
+#[tokio::test]
+async fn requests_after_an_explicit_reissue_use_the_new_token() {
+    // The emulator invalidates the old token: a request still holding it would get 401.
+    let env = Env::new().await;
+    let c = env.login().await;
+    c.vms().list().await.unwrap();
+    let renewed = c.reissue_token(None).await.unwrap();
+    c.vms().list().await.unwrap();
+    c.set_account(AccountId(1001)).await.unwrap();
+    c.vms().list().await.unwrap();
+    assert_eq!(c.ensure_fresh().await.unwrap().token(), renewed.token());
+    assert_eq!(env.emu.stats().get("GET /vms").client_error, 0);
+}

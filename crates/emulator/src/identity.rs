@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
 use serde_json::Value;
 
 use crate::auth::Caller;
@@ -11,9 +12,9 @@ use crate::state::AppState;
 
 /// `GET /me`: works without `X-Account-Context` (login calls it before any is known).
 /// PascalCase when configured so (`--pascal-case-me`).
-pub async fn me(State(state): State<Arc<AppState>>, caller: Caller) -> Json<Value> {
+pub async fn me(State(state): State<Arc<AppState>>, caller: Caller) -> Response {
     tracing::debug!(account = ?caller.account, "GET /me");
-    Json(if state.config.pascal_case_me { state.tenant.me_pascal() } else { state.tenant.me() })
+    crate::state::json_response(state.me_body())
 }
 
 /// `GET /accounts`.

@@ -23,6 +23,7 @@ mod config;
 mod directory;
 mod error;
 mod estate;
+mod expiry;
 mod faults;
 mod identity;
 pub mod mutate;

@@ -1,14 +1,26 @@
-//! In-memory state: authorization codes, access tokens, failed logins.
+//! In-memory state: authorization codes, access tokens, failed logins, PSK nonces.
+//!
+//! Each kind has its own lock, tokens a read-mostly one (every authenticated request reads,
+//! only logins and reissues write), and expiry is amortised by time-ordered queues
+//! ([`Expiring`]) rather than a scan per request.
 
+use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, VecDeque};
+use std::hash::BuildHasher;
+use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, RwLock};
 use std::time::Duration;
 
+use axum::body::Bytes;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
 
 use crate::config::EmulatorConfig;
 use crate::estate::Estate;
+use crate::expiry::Expiring;
 use crate::faults::Faults;
 use crate::stats::StatsRecorder;
 use crate::tenant::Tenant;
@@ -20,28 +32,76 @@ pub struct AppState {
     pub tenant: Tenant,
     pub stats: StatsRecorder,
     pub faults: Faults,
-    inner: Mutex<Inner>,
-    estate: Mutex<Estate>,
     /// Reissue faults injected so far.
     reissue_faults: AtomicU32,
     /// Set when the emulator stops: hanging requests give up then.
     pub stopping: tokio::sync::watch::Sender<bool>,
+    /// Authorization codes: who they belong to.
+    codes: Mutex<Expiring<String, Arc<str>>>,
+    /// Access tokens (their 128 bits, see [`token_key`]): who they belong to.
+    tokens: RwLock<Expiring<Key128, Arc<str>>>,
+    failures: Mutex<HashMap<String, VecDeque<Timestamp>>>,
+    /// ARMOR-PSK nonces seen in the replay window, as keyed 128-bit digests of key id and
+    /// nonce (see [`AppState::nonce_key`]).
+    nonces: Mutex<Expiring<Key128, ()>>,
+    nonce_hashers: (RandomState, RandomState),
+    estate: Mutex<EstateSlot>,
+    /// The `/me` body, serialized once (the tenant never changes).
+    me_body: OnceLock<Bytes>,
 }
 
-#[derive(Debug, Default)]
-struct Inner {
-    codes: HashMap<String, Grant>,
-    tokens: HashMap<String, Grant>,
-    failures: HashMap<String, VecDeque<Timestamp>>,
-    /// ARMOR-PSK nonces seen (key id + nonce), with when they were seen.
-    nonces: HashMap<String, Timestamp>,
+/// The estate and the serialized bodies of read endpoints for its current version.
+#[derive(Debug)]
+struct EstateSlot {
+    estate: Estate,
+    bodies: HashMap<(&'static str, u32), Bytes>,
 }
 
-/// Who a code or token belongs to, and until when it is valid.
-#[derive(Debug, Clone)]
-struct Grant {
-    username: String,
-    expires_at: Timestamp,
+/// The locked estate. Mutable access drops the cached bodies, so a cached body is always
+/// the one the current estate would serialize to.
+#[derive(Debug)]
+pub struct EstateGuard<'a>(MutexGuard<'a, EstateSlot>);
+
+impl Deref for EstateGuard<'_> {
+    type Target = Estate;
+    fn deref(&self) -> &Estate {
+        &self.0.estate
+    }
+}
+
+impl DerefMut for EstateGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Estate {
+        self.0.bodies.clear();
+        &mut self.0.estate
+    }
+}
+
+impl EstateGuard<'_> {
+    /// The JSON body `key` (an endpoint and an account) of this version of the estate,
+    /// built and serialized by `build` only if not cached yet.
+    pub fn cached_json<T: Serialize>(
+        &mut self,
+        key: (&'static str, u32),
+        build: impl FnOnce(&Estate) -> T,
+    ) -> Bytes {
+        let slot = &mut *self.0;
+        if let Some(body) = slot.bodies.get(&key) {
+            return body.clone();
+        }
+        let body = to_json(&build(&slot.estate));
+        slot.bodies.insert(key, body.clone());
+        body
+    }
+}
+
+/// Serializes a response body (the emulator's models always serialize).
+fn to_json(value: &impl Serialize) -> Bytes {
+    Bytes::from(serde_json::to_vec(value).expect("response models serialize to JSON"))
+}
+
+/// A `200` response with an already serialized JSON body.
+pub fn json_response(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
 }
 
 /// Why `/auth/authorize` refused.
@@ -57,100 +117,134 @@ pub struct Issued {
     pub token: String,
 }
 
+/// 128 bits as two words: aligned to 8 bytes rather than `u128`'s 16, which keeps map and
+/// queue entries of tokens and nonces smaller.
+type Key128 = [u64; 2];
+
+fn key128(k: u128) -> Key128 {
+    [(k >> 64) as u64, k as u64]
+}
+
 const FAILURE_WINDOW: SignedDuration = SignedDuration::from_secs(60);
 
 /// Above this many user names with failed logins, old ones are forgotten.
 const MAX_TRACKED_USERS: usize = 10_000;
 
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 impl AppState {
     pub fn new(config: EmulatorConfig) -> Self {
         let tenant = Tenant::demo(&config.demo_username);
-        let estate = Mutex::new(Estate::demo(&config.demo_username));
+        let estate =
+            Mutex::new(EstateSlot { estate: Estate::demo(&config.demo_username), bodies: HashMap::new() });
         let faults = Faults::new(config.faults.clone(), config.fault_seed);
         AppState {
             config,
             tenant,
             stats: StatsRecorder::default(),
             faults,
-            inner: Mutex::default(),
-            estate,
             reissue_faults: AtomicU32::new(0),
             stopping: tokio::sync::watch::Sender::new(false),
+            codes: Mutex::default(),
+            tokens: RwLock::default(),
+            failures: Mutex::default(),
+            nonces: Mutex::default(),
+            nonce_hashers: (RandomState::new(), RandomState::new()),
+            estate,
+            me_body: OnceLock::new(),
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    /// The estate, with every power action due by now finished.
+    pub fn estate(&self) -> EstateGuard<'_> {
+        let now = self.now();
+        let mut guard = EstateGuard(lock(&self.estate));
+        let due = guard
+            .accounts
+            .values()
+            .flat_map(|a| a.vms.values())
+            .any(|v| v.pending.is_some_and(|(_, at)| now >= at));
+        if due {
+            guard.accounts.values_mut().for_each(|a| a.settle(now));
+        }
+        guard
     }
 
-    /// The estate, with every power action due by now finished.
-    pub fn estate(&self) -> MutexGuard<'_, Estate> {
-        let now = self.now();
-        let mut e = self.estate.lock().unwrap_or_else(PoisonError::into_inner);
-        e.accounts.values_mut().for_each(|a| a.settle(now));
-        e
+    /// The `GET /me` body.
+    pub fn me_body(&self) -> Bytes {
+        self.me_body
+            .get_or_init(|| {
+                to_json(&if self.config.pascal_case_me { self.tenant.me_pascal() } else { self.tenant.me() })
+            })
+            .clone()
     }
 
     pub fn now(&self) -> Timestamp {
         self.config.clock.now()
     }
 
-    fn expiry(&self, ttl: Duration) -> Timestamp {
+    fn expiry(&self, now: Timestamp, ttl: Duration) -> Timestamp {
         let ttl = SignedDuration::try_from(ttl).unwrap_or(SignedDuration::MAX);
-        self.now().saturating_add(ttl).unwrap_or(Timestamp::MAX)
+        now.saturating_add(ttl).unwrap_or(Timestamp::MAX)
     }
 
     /// Checks credentials and issues a single-use authorization code.
     pub fn authorize(&self, username: &str, password: &str) -> Result<String, LoginRefused> {
         let now = self.now();
-        let mut inner = self.lock();
-        // Made-up user names must not grow the table without end: past a bound, forget
-        // the names whose failures are out of the window.
-        if inner.failures.len() >= MAX_TRACKED_USERS {
-            inner.failures.retain(|_, f| f.back().is_some_and(|t| now.duration_since(*t) < FAILURE_WINDOW));
+        {
+            let mut failures = lock(&self.failures);
+            // Made-up user names must not grow the table without end: past a bound, forget
+            // the names whose failures are out of the window.
+            if failures.len() >= MAX_TRACKED_USERS {
+                failures.retain(|_, f| f.back().is_some_and(|t| now.duration_since(*t) < FAILURE_WINDOW));
+            }
+            let name: String = username.chars().take(256).collect();
+            let seen = failures.entry(name.clone()).or_default();
+            while seen.front().is_some_and(|t| now.duration_since(*t) >= FAILURE_WINDOW) {
+                seen.pop_front();
+            }
+            if seen.len() >= self.config.max_failed_logins as usize {
+                return Err(LoginRefused::TooManyAttempts);
+            }
+            let ok = username == self.config.demo_username && password == self.config.demo_password;
+            if !ok {
+                seen.push_back(now);
+                return Err(LoginRefused::BadCredentials);
+            }
+            failures.remove(&name);
         }
-        let failures = inner.failures.entry(username.chars().take(256).collect()).or_default();
-        while failures.front().is_some_and(|t| now.duration_since(*t) >= FAILURE_WINDOW) {
-            failures.pop_front();
-        }
-        if failures.len() >= self.config.max_failed_logins as usize {
-            return Err(LoginRefused::TooManyAttempts);
-        }
-        let ok = username == self.config.demo_username && password == self.config.demo_password;
-        if !ok {
-            failures.push_back(now);
-            return Err(LoginRefused::BadCredentials);
-        }
-        inner.failures.remove(&username.chars().take(256).collect::<String>());
         let code = random_hex(24);
-        let grant = Grant { username: username.to_owned(), expires_at: self.expiry(self.config.code_ttl) };
-        inner.codes.retain(|_, g| g.expires_at > now);
-        inner.codes.insert(code.clone(), grant);
+        let expires_at = self.expiry(now, self.config.code_ttl);
+        lock(&self.codes).insert(code.clone(), Arc::from(username), expires_at, now);
         Ok(code)
     }
 
     /// Exchanges a code for a token; the code is used up whether or not it was valid.
     pub fn exchange(&self, code: &str) -> Option<Issued> {
         let now = self.now();
-        let mut inner = self.lock();
-        let grant = inner.codes.remove(code).filter(|g| g.expires_at > now)?;
-        Some(self.issue(&mut inner, grant.username))
+        let username = lock(&self.codes).remove(&code.to_owned(), now)?;
+        let mut tokens = self.tokens.write().unwrap_or_else(PoisonError::into_inner);
+        Some(self.issue(&mut tokens, username, now))
     }
 
     /// Exchanges a valid token for a new one; the old one stops working (after
     /// `reissue_grace`) unless `keep_old_tokens` is set.
     pub fn reissue(&self, token: &str) -> Option<Issued> {
         let now = self.now();
-        let mut inner = self.lock();
-        let grant = inner.tokens.get(token).filter(|g| g.expires_at > now)?.clone();
-        if !self.config.keep_old_tokens {
-            if self.config.reissue_grace.is_zero() {
-                inner.tokens.remove(token);
-            } else if let Some(old) = inner.tokens.get_mut(token) {
-                old.expires_at = old.expires_at.min(self.expiry(self.config.reissue_grace));
-            }
-        }
-        Some(self.issue(&mut inner, grant.username))
+        let key = token_key(token)?;
+        let mut tokens = self.tokens.write().unwrap_or_else(PoisonError::into_inner);
+        let username = if self.config.keep_old_tokens {
+            tokens.get(&key, now)?.clone()
+        } else if self.config.reissue_grace.is_zero() {
+            tokens.remove(&key, now)?
+        } else {
+            let username = tokens.get(&key, now)?.clone();
+            tokens.expire_by(&key, self.expiry(now, self.config.reissue_grace), now);
+            username
+        };
+        Some(self.issue(&mut tokens, username, now))
     }
 
     /// The fault to inject into this reissue, if any (counted against
@@ -170,34 +264,81 @@ impl AppState {
     pub fn fresh_nonce(&self, key_id: &str, nonce: &str) -> bool {
         let now = self.now();
         let window = SignedDuration::from_secs(2 * armor_core::psk::MAX_SKEW_SECS);
-        let mut inner = self.lock();
-        inner.nonces.retain(|_, seen| now.duration_since(*seen) < window);
-        inner.nonces.insert(format!("{key_id}:{nonce}"), now).is_none()
+        let key = self.nonce_key(key_id, nonce);
+        let expires_at = now.saturating_add(window).unwrap_or(Timestamp::MAX);
+        lock(&self.nonces).insert(key, (), expires_at, now).is_none()
+    }
+
+    /// A keyed 128-bit digest of a key id and nonce: two SipHash keys chosen at start-up,
+    /// so nobody can craft colliding nonces, and 16 bytes per nonce in memory however
+    /// long the nonce is.
+    fn nonce_key(&self, key_id: &str, nonce: &str) -> Key128 {
+        let (a, b) = &self.nonce_hashers;
+        let pair = (key_id, nonce);
+        [a.hash_one(pair), b.hash_one(pair)]
     }
 
     /// The user a valid token belongs to.
-    pub fn authenticate(&self, token: &str) -> Option<String> {
+    pub fn authenticate(&self, token: &str) -> Option<Arc<str>> {
         let now = self.now();
-        let inner = self.lock();
-        inner.tokens.get(token).filter(|g| g.expires_at > now).map(|g| g.username.clone())
+        let key = token_key(token)?;
+        let tokens = self.tokens.read().unwrap_or_else(PoisonError::into_inner);
+        tokens.get(&key, now).cloned()
     }
 
-    fn issue(&self, inner: &mut Inner, username: String) -> Issued {
-        let now = self.now();
-        inner.tokens.retain(|_, g| g.expires_at > now);
-        let token = random_hex(16);
-        let grant = Grant { username, expires_at: self.expiry(self.config.token_ttl) };
-        inner.tokens.insert(token.clone(), grant);
-        Issued { token }
+    fn issue(&self, tokens: &mut Expiring<Key128, Arc<str>>, username: Arc<str>, now: Timestamp) -> Issued {
+        let key = random_u128();
+        tokens.insert(key128(key), username, self.expiry(now, self.config.token_ttl), now);
+        Issued { token: format!("{key:032x}") }
     }
+}
+
+/// The 128 bits of a token as issued (32 lowercase hex characters); `None` for anything
+/// else, which cannot be a token of this emulator.
+fn token_key(token: &str) -> Option<Key128> {
+    let lower_hex = token.len() == 32 && token.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    lower_hex.then(|| u128::from_str_radix(token, 16).ok()).flatten().map(key128)
+}
+
+fn random_u128() -> u128 {
+    let mut buf = [0u8; 16];
+    random_bytes(&mut buf);
+    u128::from_le_bytes(buf)
+}
+
+/// Fills `out` (at most 4 KiB) with bytes from the OS random source, drawn 4 KiB at a
+/// time per thread rather than one system call per token.
+fn random_bytes(out: &mut [u8]) {
+    const POOL: usize = 4096;
+    thread_local! {
+        static BYTES: std::cell::RefCell<(Box<[u8; POOL]>, usize)> =
+            std::cell::RefCell::new((Box::new([0; POOL]), POOL));
+    }
+    assert!(out.len() <= POOL, "random_bytes serves at most {POOL} bytes");
+    BYTES.with_borrow_mut(|(pool, used)| {
+        if *used + out.len() > POOL {
+            // The OS random source failing is not recoverable for a token issuer.
+            getrandom::fill(&mut pool[..]).expect("the operating system's random source failed");
+            *used = 0;
+        }
+        out.copy_from_slice(&pool[*used..*used + out.len()]);
+        // Bytes handed out are not kept.
+        pool[*used..*used + out.len()].fill(0);
+        *used += out.len();
+    });
 }
 
 /// `n` random bytes as lowercase hex (`2n` characters).
 pub fn random_hex(n: usize) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut buf = vec![0u8; n];
-    // The OS random source failing is not recoverable for a token issuer.
-    getrandom::fill(&mut buf).expect("the operating system's random source failed");
-    buf.iter().map(|b| format!("{b:02x}")).collect()
+    random_bytes(&mut buf);
+    let mut out = String::with_capacity(2 * n);
+    for b in buf {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -210,6 +351,12 @@ mod tests {
 
     fn state(clock: &ManualClock) -> AppState {
         AppState::new(EmulatorConfig { clock: Arc::new(clock.clone()), ..Default::default() })
+    }
+
+    #[test]
+    fn random_bytes_do_not_repeat_across_pool_refills() {
+        let draws: std::collections::HashSet<u128> = (0..1000).map(|_| random_u128()).collect();
+        assert_eq!(draws.len(), 1000);
     }
 
     #[test]
@@ -242,9 +389,9 @@ mod tests {
             }
             clock.advance(Duration::from_secs(61));
         }
-        let inner = s.lock();
-        assert!(inner.failures.len() <= MAX_TRACKED_USERS + 1, "{}", inner.failures.len());
-        assert!(inner.failures.keys().all(|k| k.len() <= 256));
+        let failures = lock(&s.failures);
+        assert!(failures.len() <= MAX_TRACKED_USERS + 1, "{}", failures.len());
+        assert!(failures.keys().all(|k| k.len() <= 256));
     }
 
     #[test]
@@ -287,5 +434,60 @@ mod tests {
         clock.advance(Duration::from_secs(900));
         assert!(s.authenticate(&issued.token).is_none());
         assert!(s.reissue(&issued.token).is_none());
+    }
+
+    #[test]
+    fn tokens_round_trip_through_their_key() {
+        let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
+        let s = state(&clock);
+        let code = s.authorize(EmulatorConfig::DEMO_USERNAME, EmulatorConfig::DEMO_PASSWORD).unwrap();
+        let issued = s.exchange(&code).unwrap();
+        assert_eq!(issued.token.len(), 32);
+        let key = token_key(&issued.token).unwrap();
+        assert_eq!(format!("{:016x}{:016x}", key[0], key[1]), issued.token);
+        assert!(s.authenticate(&issued.token.to_uppercase()).is_none(), "tokens are case-sensitive");
+        assert!(s.authenticate(&format!("+{}", &issued.token[1..])).is_none());
+        assert!(s.authenticate("").is_none());
+        let renewed = s.reissue(&issued.token).unwrap();
+        assert!(s.authenticate(&issued.token).is_none(), "the old token stops working");
+        assert!(s.authenticate(&renewed.token).is_some());
+    }
+
+    #[test]
+    fn cached_bodies_follow_changes_and_settled_power_actions() {
+        let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
+        let s = state(&clock);
+        let body = |s: &AppState| {
+            s.estate().cached_json(("test", 1000), |e| {
+                e.accounts[&1000].vms.values().map(|v| (v.name.clone(), v.status)).collect::<Vec<_>>()
+            })
+        };
+        let first = body(&s);
+        assert_eq!(body(&s), first);
+        let change = |f: &dyn Fn(&mut crate::estate::VmRecord)| {
+            let mut e = s.estate();
+            f(e.accounts.get_mut(&1000).unwrap().vms.values_mut().next().unwrap());
+        };
+        change(&|vm| vm.name = "renamed".into());
+        let renamed = body(&s);
+        assert_ne!(renamed, first);
+        assert!(String::from_utf8_lossy(&renamed).contains("renamed"));
+        change(&|vm| vm.transition(8, Timestamp::UNIX_EPOCH, Duration::from_secs(2), 3));
+        let transitioning = body(&s);
+        assert_ne!(transitioning, renamed);
+        clock.advance(Duration::from_secs(3));
+        assert_ne!(body(&s), transitioning, "a power action that finished shows without a write");
+    }
+
+    #[test]
+    fn nonces_are_single_use_within_the_window_only() {
+        let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
+        let s = state(&clock);
+        assert!(s.fresh_nonce("key", "n1"));
+        assert!(!s.fresh_nonce("key", "n1"));
+        assert!(s.fresh_nonce("other", "n1"), "nonces are per key");
+        assert!(s.fresh_nonce("ke", "yn1"), "key id and nonce do not run together");
+        clock.advance(Duration::from_secs(2 * armor_core::psk::MAX_SKEW_SECS as u64));
+        assert!(s.fresh_nonce("key", "n1"), "seen longer ago than the window");
     }
 }

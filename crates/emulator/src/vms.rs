@@ -8,12 +8,13 @@ use armor_core::infra::{DeleteVmRequest, NameRequest, PowerAction, VmOrderReques
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use serde_json::{Value, json};
 
 use crate::auth::Caller;
 use crate::error::{ApiError, JsonBody};
 use crate::estate::{AccountEstate, AppRecord, TierRecord, dotnet_time, new_vm};
-use crate::state::AppState;
+use crate::state::{AppState, json_response};
 
 /// Parses a numeric path id, or 400.
 pub fn id(kind: &str, raw: &str) -> Result<u32, ApiError> {
@@ -35,11 +36,12 @@ fn detail(acct: &AccountEstate, vm_id: u32) -> Option<Value> {
 }
 
 /// `GET /vms`: Complete VMs and agent-only ones.
-pub async fn list(State(state): State<Arc<AppState>>, caller: Caller) -> Result<Json<Vec<Value>>, ApiError> {
+pub async fn list(State(state): State<Arc<AppState>>, caller: Caller) -> Result<Response, ApiError> {
     let account = caller.account()?;
-    let estate = state.estate();
-    let vms = estate.accounts.get(&account).map(|a| a.vm_list(account)).unwrap_or_default();
-    Ok(Json(vms))
+    let body = state.estate().cached_json(("GET /vms", account), |estate| {
+        estate.accounts.get(&account).map(|a| a.vm_list(account)).unwrap_or_default()
+    });
+    Ok(json_response(body))
 }
 
 /// `GET /vms/{id}`.
