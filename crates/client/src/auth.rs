@@ -4,15 +4,15 @@
 
 use std::time::Duration;
 
+use ::http::Method;
 use armor_core::auth::{AuthorizeRequest, AuthorizeResponse, GRANT_AUTHORIZATION_CODE, TokenRequest};
 use armor_core::{AccessToken, AccountId, Me};
-use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::client::Client;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Auth, Call, check_status, decode};
 use crate::session::{ApiKey, Credentials, Session, TokenState};
 
@@ -42,11 +42,11 @@ impl Client {
     ) -> Result<Session> {
         let http = &self.inner.http;
         let mut call = Call::new(Method::POST, "/auth/authorize")
-            .json(&AuthorizeRequest { username: username.to_owned(), password });
+            .json(&AuthorizeRequest { username: username.to_owned(), password })?;
         call.timeout = Some(self.inner.timeouts.login);
         let authorized: AuthorizeResponse = http.send(call).await?;
         let request = TokenRequest { code: authorized.code, grant_type: GRANT_AUTHORIZATION_CODE.into() };
-        let tokens: TokenReply = http.send(Call::new(Method::POST, "/auth/token").json(&request)).await?;
+        let tokens: TokenReply = http.send(Call::new(Method::POST, "/auth/token").json(&request)?).await?;
         let now = self.now();
         let token = self.token_state(&tokens, now, now)?;
         let me = self.fetch_me(Auth::Token(&token.access_token), None).await?;
@@ -202,7 +202,7 @@ impl Client {
     /// saved).
     pub(crate) async fn reissue(&self, session: &Session, token: &AccessToken) -> Result<Session> {
         let body = armor_core::auth::ReissueRequest { token: SecretString::from(token.expose().to_owned()) };
-        let mut call = Call::new(Method::POST, "/auth/token/reissue").json(&body);
+        let mut call = Call::new(Method::POST, "/auth/token/reissue").json(&body)?;
         call.timeout = Some(self.inner.timeouts.reissue);
         let tokens: TokenReply = self.inner.http.send(call).await?;
         let now = self.now();
@@ -292,7 +292,8 @@ pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + 
     tokio::task::spawn_blocking(f).await.map_err(|e| Error::Keyring {
         action: "use the OS credential store",
         reason: e.to_string(),
-        hint: "try again",
+        hint: Some("try again"),
+        kind: ErrorKind::Keyring,
     })?
 }
 

@@ -3,8 +3,8 @@
 
 use std::sync::{Arc, PoisonError, RwLock};
 
+use ::http::Method;
 use armor_core::{AccountId, ApiVersion, Clock, ExpiresInUnit, SystemClock};
-use reqwest::Method;
 use secrecy::SecretString;
 use tokio::sync::Mutex;
 
@@ -270,7 +270,8 @@ impl Client {
         self.inner.store.as_ref().map_or(DEFAULT_PROFILE, |s| s.profile()).to_owned()
     }
 
-    pub(crate) fn now(&self) -> jiff::Timestamp {
+    /// The time by this client's clock (see [`ClientBuilder::clock`]).
+    pub fn now(&self) -> jiff::Timestamp {
         self.inner.clock.now()
     }
 

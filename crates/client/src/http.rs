@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiFailure, Error, Result};
+use crate::error::{ApiFailure, Error, Result, TransportError};
 use crate::limits::{self, ResponseStream};
 use crate::retry;
 use crate::server::ServerUrl;
@@ -79,10 +79,10 @@ impl<'a> Call<'a> {
         Call { method, path, auth: Auth::None, account: None, body: None, timeout: None }
     }
 
-    pub fn json(mut self, body: &impl Serialize) -> Self {
-        // Our own request types always serialize.
-        self.body = Some(serde_json::to_vec(body).unwrap_or_default());
-        self
+    /// Sets `body`, serialized as JSON.
+    pub fn json(mut self, body: &impl Serialize) -> Result<Self> {
+        self.body = Some(encode(self.method.as_str(), self.path, body)?);
+        Ok(self)
     }
 }
 
@@ -130,8 +130,9 @@ impl Http {
             // which would carry it off the machine in clear text.
             builder = builder.no_proxy();
         }
-        let client =
-            builder.build().map_err(|source| Error::Unreachable { url: server.to_string(), source })?;
+        let client = builder
+            .build()
+            .map_err(|e| Error::Unreachable { url: server.to_string(), source: TransportError::new(e) })?;
         Ok(Http { client, server, clock, timeouts, max_response_bytes })
     }
 
@@ -186,11 +187,13 @@ impl Http {
                 if reason.is_empty() { None } else { retry::delay(attempt + 1, retry_after, deadline) };
             let Some(delay) = delay else {
                 let resp = outcome.map_err(|source| {
-                    if let Some((reason, hint)) = tls::handshake_failure(&source) {
-                        Error::Tls { host: self.server.host_port(), reason, hint }
+                    if let Some(f) = tls::handshake_failure(&source) {
+                        let (reason, hint, untrusted) = (f.reason, f.hint, f.untrusted);
+                        Error::Tls { host: self.server.host_port(), reason, hint, untrusted }
                     } else if retryable || source.is_connect() {
-                        Error::Unreachable { url: shown.clone(), source }
+                        Error::Unreachable { url: shown.clone(), source: TransportError::new(source) }
                     } else {
+                        let source = TransportError::new(source);
                         Error::ConnectionLost { method: call.method.to_string(), url: shown.clone(), source }
                     }
                 })?;
@@ -252,7 +255,7 @@ impl Http {
                     key_id: &key.key_id,
                     method: call.method.as_str(),
                     path: call.path.split('?').next().unwrap_or(call.path),
-                    nonce: &random_nonce(),
+                    nonce: &random_nonce()?,
                     timestamp: self.clock.now().as_second(),
                     body: call.body.as_deref().unwrap_or_default(),
                 };
@@ -300,14 +303,22 @@ fn sensitive(value: String) -> Result<HeaderValue> {
     Ok(v)
 }
 
-/// A fresh nonce: 32 random lowercase hex characters (no colon, well under 128).
-fn random_nonce() -> String {
+/// A fresh nonce: 32 random lowercase hex characters (no colon, well under 128). Without
+/// randomness from the OS the request is not sent: a guessable nonce is no nonce.
+fn random_nonce() -> Result<String> {
     let mut buf = [0u8; 16];
-    // Without OS randomness, fall back to the time: still unique per request here.
-    if getrandom::fill(&mut buf).is_err() {
-        buf = Timestamp::now().as_nanosecond().to_le_bytes();
-    }
-    buf.iter().map(|b| format!("{b:02x}")).collect()
+    getrandom::fill(&mut buf).map_err(|e| Error::NoRandomness(e.to_string()))?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// `body` as JSON; a value that cannot be serialized (e.g. a map with non-string keys) is
+/// an error, never an empty body.
+pub(crate) fn encode(method: &str, path: &str, body: &impl Serialize) -> Result<Vec<u8>> {
+    serde_json::to_vec(body).map_err(|source| Error::Encode {
+        method: method.to_owned(),
+        path: limits::quote(path.split('?').next().unwrap_or(path)),
+        source,
+    })
 }
 
 /// Parses an HTTP `Date` header (`Sun, 06 Nov 1994 08:49:37 GMT`).

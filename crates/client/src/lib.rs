@@ -46,12 +46,12 @@ mod signals;
 mod store;
 mod tls;
 
+pub use ::http::Method;
 pub use armor_core as core;
 pub use client::{Client, ClientBuilder};
-pub use error::{ApiFailure, Error, Result};
+pub use error::{ApiFailure, Error, ErrorKind, Result, TransportError};
 pub use http::{RawResponse, Timeouts};
 pub use limits::{DEFAULT_MAX_RESPONSE_BYTES, ResponseStream};
-pub use reqwest::Method;
 pub use retry::MAX_ATTEMPTS;
 pub use server::ServerUrl;
 pub use session::{

@@ -200,7 +200,7 @@ pub struct StatusView {
 
 impl StatusView {
     pub fn new(ctx: &Context, client: &Client, s: &Session) -> Self {
-        let now = Timestamp::now();
+        let now = client.now();
         let policy = client.renewal_policy();
         let state = match s.freshness(&policy, now) {
             Freshness::Fresh => "active",

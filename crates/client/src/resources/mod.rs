@@ -9,7 +9,7 @@ pub use directory::{Accounts, Datacenters, Users};
 pub use vms::{Orders, Vms, WaitOptions};
 pub use workloads::{Tiers, Workloads};
 
-use reqwest::Method;
+use ::http::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -76,7 +76,7 @@ impl Client {
         path: &str,
         body: Option<&impl Serialize>,
     ) -> Result<Vec<u8>> {
-        let bytes = body.map(|b| serde_json::to_vec(b).unwrap_or_default());
+        let bytes = body.map(|b| crate::http::encode(method.as_str(), path, b)).transpose()?;
         let raw = self.request_raw(method.clone(), path, bytes).await?;
         check_status(method.as_str(), path, &raw)?;
         Ok(raw.body)

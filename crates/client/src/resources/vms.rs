@@ -2,10 +2,10 @@
 
 use std::time::{Duration, Instant};
 
+use ::http::Method;
 use armor_core::CoreInstanceId;
 use armor_core::infra::{DeleteVmRequest, NameRequest, Order, PowerAction, Vm, VmDetail, VmOrderRequest};
 use armor_core::lenient::One;
-use reqwest::Method;
 
 use super::NO_BODY;
 use crate::client::Client;

@@ -1,8 +1,8 @@
 //! Workloads (`/apps`) and their tiers (`/apps/{id}/tiers`).
 
+use ::http::Method;
 use armor_core::infra::{NameRequest, Tier, Workload};
 use armor_core::lenient::One;
-use reqwest::Method;
 
 use super::NO_BODY;
 use crate::client::Client;
