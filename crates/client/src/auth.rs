@@ -92,7 +92,7 @@ impl Client {
 
     /// The session of an API key: its identity from a signed `GET /me`.
     pub(crate) async fn api_key_session(&self, key: ApiKey, account: Option<AccountId>) -> Result<Session> {
-        let me = self.fetch_me(Auth::Key(&key), None).await?;
+        let me = self.fetch_me(Auth::Key { key_id: &key.key_id, secret: key.secret.secret() }, None).await?;
         self.new_session(Credentials::ApiKey(key), me, account)
     }
 

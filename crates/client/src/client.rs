@@ -3,14 +3,12 @@
 
 use std::sync::{Arc, PoisonError, RwLock};
 
-use ::http::Method;
 use armor_core::{AccountId, ApiVersion, Clock, ExpiresInUnit, SystemClock};
 use secrecy::SecretString;
 use tokio::sync::Mutex;
 
 use crate::error::{Error, Result};
-use crate::http::{Auth, Call, Http, RawResponse, Timeouts};
-use crate::limits::ResponseStream;
+use crate::http::{Http, Timeouts};
 use crate::server::ServerUrl;
 use crate::session::{ApiKey, RenewalPolicy, Session};
 use crate::store::{DEFAULT_PROFILE, FileStamp, SessionStore};
@@ -20,7 +18,7 @@ use crate::tls::CaBundle;
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
     server: Option<String>,
-    api_version: Option<String>,
+    api_version: Option<ApiVersion>,
     store: Option<SessionStore>,
     policy: RenewalPolicy,
     expires_in_unit: ExpiresInUnit,
@@ -63,8 +61,8 @@ impl ClientBuilder {
     }
 
     /// The API version (`v1.0` or `internal`). Default: the session's, else `v1.0`.
-    pub fn api_version(mut self, version: impl Into<String>) -> Self {
-        self.api_version = Some(version.into());
+    pub fn api_version(mut self, version: ApiVersion) -> Self {
+        self.api_version = Some(version);
         self
     }
 
@@ -173,7 +171,7 @@ impl ClientBuilder {
             (None, None) => ServerUrl::parse(ServerUrl::DEFAULT)?,
         };
         let api_version = match (&self.api_version, &stored) {
-            (Some(v), _) => v.parse().map_err(Error::InvalidApiVersion)?,
+            (Some(v), _) => *v,
             (None, Some(s)) => s.api_version,
             (None, None) => ApiVersion::default(),
         };
@@ -350,86 +348,5 @@ impl Client {
             }
             None => Ok(self.seen().session),
         }
-    }
-
-    /// An authenticated request with the session's token and account context, after
-    /// [`Client::ensure_fresh`]. Returns any response, error status or not.
-    ///
-    /// If the server answers 401 to a token that has meanwhile been reissued (by another
-    /// task or process), the request is sent once more with the new token: a 401 means
-    /// the server did not act on it, so this is safe for every method. Never more.
-    pub async fn request_raw(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Vec<u8>>,
-    ) -> Result<RawResponse> {
-        let session = self.fresh().await?;
-        let sent = session.token().map(|t| t.access_token.clone());
-        // Only token requests can be resent; keep their body for that.
-        let again = if sent.is_some() { body.clone() } else { None };
-        let raw = self.send_as(&session, method.clone(), path, body).await?;
-        let Some(sent) = sent.filter(|_| raw.status == 401) else {
-            return Ok(raw);
-        };
-        let Some((current, _no_renewal)) = self.rotated(&sent).await? else {
-            return Ok(raw);
-        };
-        tracing::debug!(%method, path, "the token was reissued meanwhile; sending once more with the new one");
-        self.send_as(&current, method, path, again).await
-    }
-
-    async fn send_as(
-        &self,
-        session: &Session,
-        method: Method,
-        path: &str,
-        body: Option<Vec<u8>>,
-    ) -> Result<RawResponse> {
-        self.inner.http.send_raw(self.call_as(session, method, path, body)).await
-    }
-
-    /// A call of `session`: its credentials and account context.
-    fn call_as<'a>(
-        &self,
-        session: &'a Session,
-        method: Method,
-        path: &'a str,
-        body: Option<Vec<u8>>,
-    ) -> Call<'a> {
-        let mut call = Call::new(method, path);
-        call.auth = Auth::from(&session.auth);
-        call.account = session.account_id;
-        call.body = body;
-        call
-    }
-
-    /// Like [`Client::request_raw`], but the body is left unread: read it chunk by chunk
-    /// (within the response size limit) without holding it whole, e.g. to copy it to a file.
-    /// A 401 to a token reissued meanwhile is resent once, as there.
-    pub async fn request_stream(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Vec<u8>>,
-    ) -> Result<ResponseStream> {
-        let session = self.fresh().await?;
-        let sent = session.token().map(|t| t.access_token.clone());
-        let again = if sent.is_some() { body.clone() } else { None };
-        let stream = self.inner.http.send_stream(self.call_as(&session, method.clone(), path, body)).await?;
-        let Some(sent) = sent.filter(|_| stream.status() == 401) else {
-            return Ok(stream);
-        };
-        let Some((current, _no_renewal)) = self.rotated(&sent).await? else {
-            return Ok(stream);
-        };
-        drop(stream);
-        tracing::debug!(%method, path, "the token was reissued meanwhile; sending once more with the new one");
-        self.inner.http.send_stream(self.call_as(&current, method, path, again)).await
-    }
-
-    /// An authenticated `GET` decoded as `T`.
-    pub async fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
-        self.send_json(Method::GET, path, crate::resources::NO_BODY).await
     }
 }

@@ -8,6 +8,7 @@ use armor_core::{AccessToken, AccountId, Clock, ErrorBody, psk};
 use jiff::Timestamp;
 use reqwest::header::{ACCEPT, AUTHORIZATION, DATE, HeaderValue};
 use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -15,11 +16,11 @@ use crate::error::{ApiFailure, Error, Result, TransportError};
 use crate::limits::{self, ResponseStream};
 use crate::retry;
 use crate::server::ServerUrl;
-use crate::session::{ApiKey, Credentials};
 use crate::tls::{self, CaBundle};
 
 /// Timeouts of the shared HTTP client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Timeouts {
     /// Time to establish a connection. Default 10 s.
     pub connect: Duration,
@@ -46,21 +47,17 @@ impl Default for Timeouts {
     }
 }
 
-/// How a request authenticates.
+/// How a request authenticates: plain data, no session model.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Auth<'a> {
     None,
+    /// FH-AUTH with this token.
     Token(&'a AccessToken),
-    Key(&'a ApiKey),
-}
-
-impl<'a> From<&'a Credentials> for Auth<'a> {
-    fn from(c: &'a Credentials) -> Self {
-        match c {
-            Credentials::Token(t) => Auth::Token(&t.access_token),
-            Credentials::ApiKey(k) => Auth::Key(k),
-        }
-    }
+    /// ARMOR-PSK: every request signed with this key.
+    Key {
+        key_id: &'a str,
+        secret: &'a SecretString,
+    },
 }
 
 /// One request to send.
@@ -88,6 +85,7 @@ impl<'a> Call<'a> {
 
 /// A raw response: status and body bytes.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RawResponse {
     /// The HTTP status.
     pub status: u16,
@@ -250,16 +248,16 @@ impl Http {
             Auth::Token(token) => {
                 req = req.header(AUTHORIZATION, sensitive(format!("FH-AUTH {}", token.expose()))?);
             }
-            Auth::Key(key) => {
+            Auth::Key { key_id, secret } => {
                 let signable = psk::Signable {
-                    key_id: &key.key_id,
+                    key_id,
                     method: call.method.as_str(),
                     path: call.path.split('?').next().unwrap_or(call.path),
                     nonce: &random_nonce()?,
                     timestamp: self.clock.now().as_second(),
                     body: call.body.as_deref().unwrap_or_default(),
                 };
-                let value = psk::authorization(key.secret.expose(), &signable);
+                let value = psk::authorization(secret.expose_secret(), &signable);
                 req = req.header(AUTHORIZATION, sensitive(value)?);
             }
         }

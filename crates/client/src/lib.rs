@@ -35,6 +35,7 @@ mod http;
 pub mod keyring;
 mod limits;
 mod renewal;
+mod request;
 pub mod resources;
 mod retry;
 mod safe_fs;
@@ -52,6 +53,7 @@ pub use client::{Client, ClientBuilder};
 pub use error::{ApiFailure, Error, ErrorKind, Result, TransportError};
 pub use http::{RawResponse, Timeouts};
 pub use limits::{DEFAULT_MAX_RESPONSE_BYTES, ResponseStream};
+pub use request::NO_BODY;
 pub use retry::MAX_ATTEMPTS;
 pub use server::ServerUrl;
 pub use session::{

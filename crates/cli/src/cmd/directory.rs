@@ -3,10 +3,10 @@
 use std::io::Write;
 
 use anyhow::{Result, bail};
-use armor_client::core::AccountId;
 use armor_client::core::accounts::AccountUser;
 use armor_client::core::ids::parse_id;
 use armor_client::core::infra::Datacenter;
+use armor_client::core::{AccountId, UserId};
 
 use crate::args::Format;
 use crate::args_res::{DatacenterCommand, UserCommand};
@@ -48,7 +48,7 @@ pub async fn user(ctx: &Context, cmd: UserCommand, out: &mut dyn Write) -> Resul
             output::table(out, &["id", "email", "first name", "last name", "status"], rows)
         }
         UserCommand::Show { id } => {
-            let u = client.users().get(parse_id("user", &id).map_err(anyhow::Error::msg)?).await?;
+            let u = client.users().get(UserId(parse_id("user", &id).map_err(anyhow::Error::msg)?)).await?;
             if ctx.format == Format::Json {
                 return output::json(out, &u);
             }

@@ -7,9 +7,9 @@ use anyhow::{Result, bail};
 use armor_client::Client;
 use armor_client::core::ids::parse_id;
 use armor_client::core::infra::{
-    DeleteVmRequest, PowerAction, StorageItem, VmDetail, VmOrderRequest, vm_status,
+    DeleteVmRequest, PowerAction, StorageItem, VmDetail, VmOrderRequest, VmStatus, vm_status,
 };
-use armor_client::core::{CoreInstanceId, infra::Vm};
+use armor_client::core::{CoreInstanceId, VmId, infra::Vm};
 use armor_client::resources::WaitOptions;
 use serde_json::json;
 
@@ -81,7 +81,7 @@ async fn list(ctx: &Context, name: Option<&str>, out: &mut dyn Write) -> Result<
 async fn show(ctx: &Context, vm: &str, out: &mut dyn Write) -> Result<()> {
     let client = ctx.client()?;
     let detail = match vm.parse::<u32>() {
-        Ok(_) => client.vms().get(vm_id(vm)?).await?,
+        Ok(_) => client.vms().get(VmId(vm_id(vm)?)).await?,
         Err(_) => {
             let guid: CoreInstanceId = vm.parse().map_err(|_| {
                 anyhow::anyhow!("invalid VM {vm:?}: expected a VM id (a number) or a core instance GUID")
@@ -140,9 +140,9 @@ async fn power(
     if gate(out, &client, change, impact, &what, ("POST", &path, None)).await? {
         return Ok(());
     }
-    let mut vm = client.vms().power(id, action).await?;
+    let mut vm = client.vms().power(VmId(id), action).await?;
     if wait.wait {
-        vm = wait_for(&client, id, action.target_status(), Duration::from_secs(wait.timeout)).await?;
+        vm = wait_for(&client, id, action.target(), Duration::from_secs(wait.timeout)).await?;
     }
     output::result(ctx.format, out, &vm, || {
         format!("VM {id} ({}): {}.", or_dash(vm.name.as_deref()), vm_status::name(vm.status))
@@ -160,16 +160,16 @@ fn verb(action: PowerAction) -> &'static str {
     }
 }
 
-async fn wait_for(client: &Client, id: u32, status: i64, timeout: Duration) -> Result<VmDetail> {
+async fn wait_for(client: &Client, id: u32, status: VmStatus, timeout: Duration) -> Result<VmDetail> {
     let spinner = std::io::stderr().is_terminal().then(|| {
         let pb = indicatif::ProgressBar::new_spinner();
         pb.enable_steady_tick(Duration::from_millis(120));
         pb
     });
-    let options = WaitOptions { timeout, interval: Duration::from_millis(500) };
+    let options = WaitOptions::new(timeout, Duration::from_millis(500));
     let result = client
         .vms()
-        .wait_for_status(id, status, options, |vm| {
+        .wait_for_status(VmId(id), status, options, |vm| {
             if let Some(pb) = &spinner {
                 pb.set_message(format!(
                     "VM {id} ({}): {}",
@@ -196,7 +196,7 @@ async fn rename(ctx: &Context, raw: &str, new_name: &str, change: Change, out: &
     if gate(out, &client, change, Impact::High, &what, ("PUT", &format!("/vms/{id}"), Some(body))).await? {
         return Ok(());
     }
-    let vm = client.vms().rename(id, new_name).await?;
+    let vm = client.vms().rename(VmId(id), new_name).await?;
     output::result(ctx.format, out, &vm, || {
         format!("VM {id} is now named {:?}.", vm.name.as_deref().unwrap_or(new_name))
     })

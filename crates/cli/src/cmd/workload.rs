@@ -5,6 +5,7 @@ use std::io::Write;
 use anyhow::{Result, bail};
 use armor_client::core::ids::parse_id;
 use armor_client::core::infra::{Tier, Workload, vm_status};
+use armor_client::core::{TierId, WorkloadId};
 use serde_json::json;
 
 use crate::args::Format;
@@ -51,7 +52,7 @@ pub async fn workload(ctx: &Context, cmd: WorkloadCommand, out: &mut dyn Write) 
             output::table(out, &["id", "name", "location", "tiers", "vms", "status"], rows)
         }
         WorkloadCommand::Show { id: raw } => {
-            let w = client.workloads().get(id("workload", &raw)?).await?;
+            let w = client.workloads().get(WorkloadId(id("workload", &raw)?)).await?;
             if ctx.format == Format::Json {
                 return output::json(out, &w);
             }
@@ -84,7 +85,7 @@ pub async fn workload(ctx: &Context, cmd: WorkloadCommand, out: &mut dyn Write) 
             {
                 return Ok(());
             }
-            let w = client.workloads().rename(wid, &new_name).await?;
+            let w = client.workloads().rename(WorkloadId(wid), &new_name).await?;
             output::result(ctx.format, out, &w, || {
                 format!("Workload {wid} is now named {:?}.", w.name.as_deref().unwrap_or(&new_name))
             })
@@ -97,7 +98,7 @@ pub async fn workload(ctx: &Context, cmd: WorkloadCommand, out: &mut dyn Write) 
             {
                 return Ok(());
             }
-            client.workloads().remove(wid).await?;
+            client.workloads().remove(WorkloadId(wid)).await?;
             output::result(ctx.format, out, &json!({"workloadId": wid, "removed": true}), || {
                 format!("Workload {wid} removed.")
             })
@@ -152,13 +153,14 @@ pub async fn tier(ctx: &Context, cmd: TierCommand, out: &mut dyn Write) -> Resul
     let client = ctx.client()?;
     match cmd {
         TierCommand::List { workload, name } => {
-            let tiers = client.tiers(id("workload", &workload)?).list().await?;
+            let tiers = client.tiers(WorkloadId(id("workload", &workload)?)).list().await?;
             let tiers: Vec<Tier> =
                 tiers.into_iter().filter(|t| glob::keep(name.as_deref(), t.name.as_deref())).collect();
             print_tiers(ctx, out, &tiers, &tiers)
         }
         TierCommand::Show { workload, id: raw } => {
-            let t = client.tiers(id("workload", &workload)?).get(id("tier", &raw)?).await?;
+            let t =
+                client.tiers(WorkloadId(id("workload", &workload)?)).get(TierId(id("tier", &raw)?)).await?;
             print_tiers(ctx, out, &t, std::slice::from_ref(&t))
         }
         TierCommand::Add { workload, name, change } => {
@@ -171,7 +173,7 @@ pub async fn tier(ctx: &Context, cmd: TierCommand, out: &mut dyn Write) -> Resul
             {
                 return Ok(());
             }
-            let w = client.tiers(wid).add(&name).await?;
+            let w = client.tiers(WorkloadId(wid)).add(&name).await?;
             let added = w
                 .tiers
                 .as_deref()
@@ -201,7 +203,7 @@ pub async fn tier(ctx: &Context, cmd: TierCommand, out: &mut dyn Write) -> Resul
             {
                 return Ok(());
             }
-            let w = client.tiers(wid).rename(tid, &new_name).await?;
+            let w = client.tiers(WorkloadId(wid)).rename(TierId(tid), &new_name).await?;
             output::result(ctx.format, out, &w, || {
                 format!("Tier {tid} of workload {wid} is now named {new_name:?}.")
             })
@@ -221,7 +223,7 @@ pub async fn tier(ctx: &Context, cmd: TierCommand, out: &mut dyn Write) -> Resul
             {
                 return Ok(());
             }
-            client.tiers(wid).remove(tid).await?;
+            client.tiers(WorkloadId(wid)).remove(TierId(tid)).await?;
             output::result(
                 ctx.format,
                 out,
