@@ -13,12 +13,11 @@ use armor_client::core::{CoreInstanceId, VmId, infra::Vm};
 use armor_client::resources::WaitOptions;
 use serde_json::json;
 
-use crate::args::Format;
 use crate::args_res::{Change, CreateVm, StopType, VmCommand, Wait};
 use crate::change::{Impact, gate};
 use crate::context::Context;
 use crate::glob;
-use crate::output::{self, labelled, or_dash};
+use crate::output::{Render, labelled, or_dash};
 use crate::prompt;
 
 pub async fn run(ctx: &Context, cmd: VmCommand, out: &mut dyn Write) -> Result<()> {
@@ -58,24 +57,25 @@ async fn list(ctx: &Context, name: Option<&str>, out: &mut dyn Write) -> Result<
     if let (Some(pattern), true) = (name, vms.is_empty()) {
         bail!("no VM in the account matches the name {pattern:?}");
     }
-    if ctx.format == Format::Json {
-        return output::json(out, &vms);
-    }
-    let rows = vms
-        .iter()
-        .map(|v| {
-            vec![
-                or_dash(v.vm_id),
-                or_dash(v.name.as_deref()),
-                vm_status::name(v.status).into(),
-                or_dash(v.workload_name.as_deref()),
-                or_dash(v.location.as_deref()),
-                or_dash(v.operating_system.as_deref()),
-                or_dash(v.ip_address.as_deref()),
-            ]
-        })
-        .collect();
-    output::table(out, &["id", "name", "status", "workload", "location", "os", "ip"], rows)
+    Render::new(ctx.format, out).table(
+        &vms,
+        &["id", "name", "status", "workload", "location", "os", "ip"],
+        || {
+            vms.iter()
+                .map(|v| {
+                    vec![
+                        or_dash(v.vm_id),
+                        or_dash(v.name.as_deref()),
+                        vm_status::name(v.status).into(),
+                        or_dash(v.workload_name.as_deref()),
+                        or_dash(v.location.as_deref()),
+                        or_dash(v.operating_system.as_deref()),
+                        or_dash(v.ip_address.as_deref()),
+                    ]
+                })
+                .collect()
+        },
+    )
 }
 
 async fn show(ctx: &Context, vm: &str, out: &mut dyn Write) -> Result<()> {
@@ -93,18 +93,14 @@ async fn show(ctx: &Context, vm: &str, out: &mut dyn Write) -> Result<()> {
 }
 
 fn print_detail(ctx: &Context, d: &VmDetail, out: &mut dyn Write) -> Result<()> {
-    if ctx.format == Format::Json {
-        return output::json(out, d);
-    }
-    let disks = d
-        .disks
-        .iter()
-        .map(|k| or_dash(k.capacity.map(|c| format!("{} GB", c / 1024))))
-        .collect::<Vec<_>>()
-        .join(", ");
-    output::fields(
-        out,
-        &[
+    Render::new(ctx.format, out).fields(d, || {
+        let disks = d
+            .disks
+            .iter()
+            .map(|k| or_dash(k.capacity.map(|c| format!("{} GB", c / 1024))))
+            .collect::<Vec<_>>()
+            .join(", ");
+        vec![
             ("Id", or_dash(d.id)),
             ("Name", or_dash(d.name.as_deref())),
             (
@@ -120,8 +116,8 @@ fn print_detail(ctx: &Context, d: &VmDetail, out: &mut dyn Write) -> Result<()> 
             ("Memory", d.memory.map_or("-".into(), |m| format!("{m} MB"))),
             ("Disks", if disks.is_empty() { "-".into() } else { disks }),
             ("SKU", or_dash(d.product.as_ref().and_then(|p| p.sku.as_deref()))),
-        ],
-    )
+        ]
+    })
 }
 
 async fn power(
@@ -144,9 +140,8 @@ async fn power(
     if wait.wait {
         vm = wait_for(&client, id, action.target(), Duration::from_secs(wait.timeout)).await?;
     }
-    output::result(ctx.format, out, &vm, || {
-        format!("VM {id} ({}): {}.", or_dash(vm.name.as_deref()), vm_status::name(vm.status))
-    })
+    Render::new(ctx.format, out)
+        .line(&vm, || format!("VM {id} ({}): {}.", or_dash(vm.name.as_deref()), vm_status::name(vm.status)))
 }
 
 fn verb(action: PowerAction) -> &'static str {
@@ -197,9 +192,8 @@ async fn rename(ctx: &Context, raw: &str, new_name: &str, change: Change, out: &
         return Ok(());
     }
     let vm = client.vms().rename(VmId(id), new_name).await?;
-    output::result(ctx.format, out, &vm, || {
-        format!("VM {id} is now named {:?}.", vm.name.as_deref().unwrap_or(new_name))
-    })
+    Render::new(ctx.format, out)
+        .line(&vm, || format!("VM {id} is now named {:?}.", vm.name.as_deref().unwrap_or(new_name)))
 }
 
 async fn remove(
@@ -231,7 +225,7 @@ async fn remove(
         return Ok(());
     }
     client.vms().remove(&request).await?;
-    output::result(ctx.format, out, &json!({"vmId": id, "removed": true}), || format!("VM {id} removed."))
+    Render::new(ctx.format, out).line(&json!({"vmId": id, "removed": true}), || format!("VM {id} removed."))
 }
 
 async fn create(ctx: &Context, args: CreateVm, out: &mut dyn Write) -> Result<()> {
@@ -264,19 +258,14 @@ async fn create(ctx: &Context, args: CreateVm, out: &mut dyn Write) -> Result<()
     )?;
     order.secret = secret;
     let placed = client.orders().create_vm(&order).await?;
-    match ctx.format {
-        Format::Json => output::json(out, &placed),
-        Format::Table => {
-            let ids: Vec<String> =
-                placed.vms.iter().filter_map(|v| v.get("vmId")).map(|v| v.to_string()).collect();
-            let line = format!(
-                "Order {} {}: VM(s) {}.",
-                or_dash(placed.id),
-                or_dash(placed.status.as_deref()),
-                ids.join(", ")
-            );
-            writeln!(out, "{}", crate::sanitize::line(&line))?;
-            Ok(())
-        }
-    }
+    Render::new(ctx.format, out).line(&placed, || {
+        let ids: Vec<String> =
+            placed.vms.iter().filter_map(|v| v.get("vmId")).map(|v| v.to_string()).collect();
+        format!(
+            "Order {} {}: VM(s) {}.",
+            or_dash(placed.id),
+            or_dash(placed.status.as_deref()),
+            ids.join(", ")
+        )
+    })
 }
