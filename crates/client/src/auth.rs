@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::client::Client;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::http::{Auth, Call, check_status, decode};
 use crate::session::{ApiKey, Credentials, Session, TokenState};
 
@@ -82,7 +82,7 @@ impl Client {
         if keyring {
             let entry = crate::keyring::KeyringRef::new(&self.profile(), key_id);
             let e = entry.clone();
-            blocking(move || crate::keyring::store_secret(&e, &secret)).await?;
+            crate::keyring::blocking(move || crate::keyring::store_secret(&e, &secret)).await?;
             if let Credentials::ApiKey(k) = &mut session.auth {
                 k.keyring = Some(entry);
             }
@@ -115,7 +115,7 @@ impl Client {
             && keyring_ref(&session) != Some(old)
         {
             let old = old.clone();
-            if let Err(e) = blocking(move || crate::keyring::delete_secret(&old)).await {
+            if let Err(e) = crate::keyring::blocking(move || crate::keyring::delete_secret(&old)).await {
                 tracing::warn!("{e}");
             }
         }
@@ -135,7 +135,7 @@ impl Client {
             None => false,
         };
         if let Some(entry) = stored.as_deref().and_then(keyring_ref).cloned() {
-            blocking(move || crate::keyring::delete_secret(&entry)).await?;
+            crate::keyring::blocking(move || crate::keyring::delete_secret(&entry)).await?;
         }
         Ok(stored.is_some() || removed)
     }
@@ -287,15 +287,6 @@ fn keyring_ref(s: &Session) -> Option<&crate::keyring::KeyringRef> {
     }
 }
 
-/// Runs a blocking credential-store call off the async runtime's thread.
-pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| Error::Keyring {
-        action: "use the OS credential store",
-        reason: e.to_string(),
-        hint: Some("try again"),
-        kind: ErrorKind::Keyring,
-    })?
-}
 
 #[cfg(test)]
 mod tests {

@@ -113,3 +113,13 @@ pub fn delete_secret(r: &KeyringRef) -> Result<()> {
         }),
     }
 }
+
+/// Runs a blocking credential-store call off the async runtime's thread.
+pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| Error::Keyring {
+        action: "use the OS credential store",
+        reason: e.to_string(),
+        hint: Some("try again"),
+        kind: ErrorKind::Keyring,
+    })?
+}

@@ -93,7 +93,7 @@ impl Client {
         let Some(entry) = key.needs_secret().cloned() else {
             return Ok(session);
         };
-        let secret = crate::auth::blocking(move || crate::keyring::load_secret(&entry)).await?;
+        let secret = crate::keyring::blocking(move || crate::keyring::load_secret(&entry)).await?;
         let mut filled = Session::clone(&session);
         if let Credentials::ApiKey(k) = &mut filled.auth {
             k.secret = secret.into();
