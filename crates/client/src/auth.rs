@@ -287,7 +287,6 @@ fn keyring_ref(s: &Session) -> Option<&crate::keyring::KeyringRef> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use armor_core::ExpiresInUnit;

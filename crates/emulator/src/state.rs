@@ -10,6 +10,7 @@ use jiff::{SignedDuration, Timestamp};
 use crate::config::EmulatorConfig;
 use crate::estate::Estate;
 use crate::faults::Faults;
+use crate::random::random_hex;
 use crate::stats::StatsRecorder;
 use crate::tenant::Tenant;
 
@@ -190,14 +191,6 @@ impl AppState {
         inner.tokens.insert(token.clone(), grant);
         Issued { token }
     }
-}
-
-/// `n` random bytes as lowercase hex (`2n` characters).
-pub fn random_hex(n: usize) -> String {
-    let mut buf = vec![0u8; n];
-    // The OS random source failing is not recoverable for a token issuer.
-    getrandom::fill(&mut buf).expect("the operating system's random source failed");
-    buf.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
