@@ -141,15 +141,21 @@ impl Http {
     /// Sends `call`; returns status and body of any response, error or not. The body is
     /// read within the response size limit.
     pub async fn send_raw(&self, call: Call<'_>) -> Result<RawResponse> {
-        let started = Instant::now();
-        let (method, path) = (call.method.clone(), call.path);
         let stream = self.send_stream(call).await?;
+        self.read_raw(stream).await
+    }
+
+    /// Reads the body of `stream` (within the response size limit) and logs the request.
+    pub async fn read_raw(&self, stream: ResponseStream) -> Result<RawResponse> {
+        let started = stream.started;
+        let (method, path) = stream.request();
+        let (method, path) = (method.to_owned(), path.split('?').next().unwrap_or(path).to_owned());
         let status = stream.status();
         let date = stream.date;
         let body = stream.collect().await?;
         tracing::debug!(
             method = %method,
-            path = %path.split('?').next().unwrap_or(path),
+            path = %path,
             status,
             bytes = body.len(),
             elapsed_ms = started.elapsed().as_millis() as u64,
@@ -162,7 +168,8 @@ impl Http {
     /// or 504, see [`crate::retry`]) and returns the response with its body unread.
     pub async fn send_stream(&self, call: Call<'_>) -> Result<ResponseStream> {
         let url = self.url(call.path)?;
-        let deadline = Instant::now() + call.timeout.unwrap_or(self.timeouts.request);
+        let started = Instant::now();
+        let deadline = started + call.timeout.unwrap_or(self.timeouts.request);
         let retryable = retry::is_retryable_method(&call.method);
         let shown = url.split('?').next().unwrap_or(&url).to_owned();
         let mut attempt = 1;
@@ -206,6 +213,7 @@ impl Http {
                 let mut stream =
                     ResponseStream::new(resp, call.method.as_str(), call.path, self.max_response_bytes)?;
                 stream.date = date;
+                stream.started = started;
                 return Ok(stream);
             };
             attempt += 1;

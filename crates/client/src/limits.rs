@@ -20,6 +20,8 @@ pub struct ResponseStream {
     limit: u64,
     read: u64,
     pub(crate) date: Option<jiff::Timestamp>,
+    /// When the request was first sent (before any retry), for the request log.
+    pub(crate) started: std::time::Instant,
 }
 
 impl ResponseStream {
@@ -37,7 +39,13 @@ impl ResponseStream {
             limit,
             read: 0,
             date: None,
+            started: std::time::Instant::now(),
         })
+    }
+
+    /// The request method and path (with its query).
+    pub(crate) fn request(&self) -> (&str, &str) {
+        (&self.method, &self.path)
     }
 
     /// The HTTP status.

@@ -37,29 +37,33 @@ impl Client {
         path: &str,
         body: Option<Vec<u8>>,
     ) -> Result<RawResponse> {
+        let stream = self.request_stream(method, path, body).await?;
+        self.inner.http.read_raw(stream).await
+    }
+
+    /// Like [`Client::request_raw`], but the body is left unread: read it chunk by chunk
+    /// (within the response size limit) without holding it whole, e.g. to copy it to a file.
+    /// A 401 to a token reissued meanwhile is resent once, as there.
+    pub async fn request_stream(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<ResponseStream> {
         let session = self.fresh().await?;
         let sent = session.token().map(|t| t.access_token.clone());
         // Only token requests can be resent; keep their body for that.
         let again = if sent.is_some() { body.clone() } else { None };
-        let raw = self.send_as(&session, method.clone(), path, body).await?;
-        let Some(sent) = sent.filter(|_| raw.status == 401) else {
-            return Ok(raw);
+        let stream = self.inner.http.send_stream(self.call_as(&session, method.clone(), path, body)).await?;
+        let Some(sent) = sent.filter(|_| stream.status() == 401) else {
+            return Ok(stream);
         };
         let Some((current, _no_renewal)) = self.rotated(&sent).await? else {
-            return Ok(raw);
+            return Ok(stream);
         };
+        drop(stream);
         tracing::debug!(%method, path, "the token was reissued meanwhile; sending once more with the new one");
-        self.send_as(&current, method, path, again).await
-    }
-
-    async fn send_as(
-        &self,
-        session: &Session,
-        method: Method,
-        path: &str,
-        body: Option<Vec<u8>>,
-    ) -> Result<RawResponse> {
-        self.inner.http.send_raw(self.call_as(session, method, path, body)).await
+        self.inner.http.send_stream(self.call_as(&current, method, path, again)).await
     }
 
     /// A call of `session`: its credentials and account context.
@@ -75,30 +79,6 @@ impl Client {
         call.account = session.account_id;
         call.body = body;
         call
-    }
-
-    /// Like [`Client::request_raw`], but the body is left unread: read it chunk by chunk
-    /// (within the response size limit) without holding it whole, e.g. to copy it to a file.
-    /// A 401 to a token reissued meanwhile is resent once, as there.
-    pub async fn request_stream(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Vec<u8>>,
-    ) -> Result<ResponseStream> {
-        let session = self.fresh().await?;
-        let sent = session.token().map(|t| t.access_token.clone());
-        let again = if sent.is_some() { body.clone() } else { None };
-        let stream = self.inner.http.send_stream(self.call_as(&session, method.clone(), path, body)).await?;
-        let Some(sent) = sent.filter(|_| stream.status() == 401) else {
-            return Ok(stream);
-        };
-        let Some((current, _no_renewal)) = self.rotated(&sent).await? else {
-            return Ok(stream);
-        };
-        drop(stream);
-        tracing::debug!(%method, path, "the token was reissued meanwhile; sending once more with the new one");
-        self.inner.http.send_stream(self.call_as(&current, method, path, again)).await
     }
 
     /// An authenticated `GET` decoded as `T`.
