@@ -42,6 +42,7 @@ impl fmt::Display for AccountId {
 }
 
 /// The error for a string that is not a valid account id.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid account id {given:?}: expected a whole number from 1 to 2147483647")]
 pub struct InvalidAccountId {
@@ -83,6 +84,7 @@ impl fmt::Display for CoreInstanceId {
 }
 
 /// The error for a string that is not a GUID.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid core instance id {given:?}: expected a GUID like 06daafab-bffb-4f81-8cbf-532faad97037")]
 pub struct InvalidCoreInstanceId {
