@@ -24,7 +24,22 @@ impl Client {
         Workloads { client: self }
     }
 
-    /// The tiers of workload `workload`.
+    /// The tiers of workload `workload`. Workload and tier ids have types of their own,
+    /// so they cannot be swapped:
+    ///
+    /// ```no_run
+    /// # async fn f(client: armor_client::Client) -> armor_client::Result<()> {
+    /// use armor_client::core::{TierId, WorkloadId};
+    /// client.tiers(WorkloadId(7)).rename(TierId(3), "web").await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// ```compile_fail
+    /// # async fn f(client: armor_client::Client) -> armor_client::Result<()> {
+    /// use armor_client::core::{TierId, WorkloadId};
+    /// client.tiers(TierId(3)).rename(WorkloadId(7), "web").await?;
+    /// # Ok(()) }
+    /// ```
     pub fn tiers(&self, workload: WorkloadId) -> Tiers<'_> {
         Tiers { client: self, workload }
     }
