@@ -39,3 +39,25 @@ fn a_corrupt_session_advises_replacing_it() {
     );
     assert_eq!(run.stderr, expected);
 }
+
+#[test]
+fn a_session_file_of_a_newer_format_is_named_and_left_alone() {
+    let armor = Armor::new();
+    let path = armor.session_path("default");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let newer = br#"{"format":99,"server":"https://api.armor.com","something_new":{"x":1}}"#;
+    std::fs::write(&path, newer).unwrap();
+    let run = armor.run(&["whoami"]).failure(&[]);
+    let expected = format!(
+        "error: session file {} has format 99, newer than this version reads (up to 1); \
+         update armor, or run `armor login` to replace it\n",
+        path.display()
+    );
+    assert_eq!(run.stderr, expected);
+    assert_eq!(std::fs::read(&path).unwrap(), newer, "left as it was");
+    // As the advice says, a login replaces it.
+    let emu = Emu::start();
+    armor.login(&emu, &[]);
+    assert_eq!(armor.session()["format"], 1);
+    armor.run(&["whoami"]).success();
+}

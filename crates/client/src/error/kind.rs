@@ -43,7 +43,8 @@ pub enum ErrorKind {
     TlsSetup,
     /// The OS credential store is not available.
     KeyringUnavailable,
-    /// The OS credential store has no secret for the session's API key.
+    /// The OS credential store did not give the secret of the session's API key (there is
+    /// no entry, or the store refused to read it).
     KeyringSecretMissing,
     /// Another OS credential store failure.
     Keyring,
