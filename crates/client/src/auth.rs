@@ -40,10 +40,10 @@ impl Client {
         password: SecretString,
         account: Option<AccountId>,
     ) -> Result<Session> {
-        let http = &self.inner.http;
+        let http = self.http();
         let mut call = Call::new(Method::POST, "/auth/authorize")
             .json(&AuthorizeRequest { username: username.to_owned(), password })?;
-        call.timeout = Some(self.inner.timeouts.login);
+        call.timeout = Some(self.timeouts().login);
         let authorized: AuthorizeResponse = http.send(call).await?;
         let request = TokenRequest { code: authorized.code, grant_type: GRANT_AUTHORIZATION_CODE.into() };
         let tokens: TokenReply = http.send(Call::new(Method::POST, "/auth/token").json(&request)?).await?;
@@ -105,9 +105,9 @@ impl Client {
     }
 
     async fn store_login(&self, session: Session) -> Result<Session> {
-        let _writer = self.inner.writer.lock().await;
+        let _writer = self.writer().lock().await;
         let _lock = self.lock_store().await?;
-        let previous = self.inner.store.as_ref().and_then(|s| s.load().ok().flatten());
+        let previous = self.store().and_then(|s| s.load().ok().flatten());
         let stamp = self.save(&session)?;
         self.set_seen(Some(session.clone().into()), stamp);
         // A secret the replaced session kept in the OS credential store is not needed any more.
@@ -126,11 +126,11 @@ impl Client {
     /// Ends the session: removes it from memory and from the store. Returns `false` if
     /// there was no session. (Armor has no logout endpoint; the token simply expires.)
     pub async fn logout(&self) -> Result<bool> {
-        let _writer = self.inner.writer.lock().await;
+        let _writer = self.writer().lock().await;
         let _lock = self.lock_store().await?;
         let stored = self.reload().ok().flatten();
         self.set_seen(None, None);
-        let removed = match &self.inner.store {
+        let removed = match self.store() {
             Some(store) => store.remove()?,
             None => false,
         };
@@ -203,8 +203,8 @@ impl Client {
     pub(crate) async fn reissue(&self, session: &Session, token: &AccessToken) -> Result<Session> {
         let body = armor_core::auth::ReissueRequest { token: SecretString::from(token.expose().to_owned()) };
         let mut call = Call::new(Method::POST, "/auth/token/reissue").json(&body)?;
-        call.timeout = Some(self.inner.timeouts.reissue);
-        let tokens: TokenReply = self.inner.http.send(call).await?;
+        call.timeout = Some(self.timeouts().reissue);
+        let tokens: TokenReply = self.http().send(call).await?;
         let now = self.now();
         let started_at = session.token().map_or(now, |t| t.started_at);
         let state = self.token_state(&tokens, started_at, now)?;
@@ -221,7 +221,7 @@ impl Client {
         now: jiff::Timestamp,
     ) -> Result<TokenState> {
         let token = AccessToken::parse(tokens.access_token.expose_secret()).map_err(Error::MalformedToken)?;
-        let length = lifetime(self.inner.expires_in_unit, tokens)?;
+        let length = lifetime(self.expires_in_unit(), tokens)?;
         Ok(TokenState::new(token, length, started_at, now))
     }
 
@@ -229,11 +229,11 @@ impl Client {
         let mut call = Call::new(Method::GET, "/me");
         call.auth = auth;
         call.account = account;
-        self.inner.http.send(call).await
+        self.http().send(call).await
     }
 
     fn save(&self, session: &Session) -> Result<Option<crate::store::FileStamp>> {
-        match &self.inner.store {
+        match self.store() {
             Some(store) => store.save(session).map(Some),
             None => Ok(None),
         }

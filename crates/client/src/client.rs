@@ -204,26 +204,26 @@ pub struct Client {
 
 #[derive(Debug)]
 pub(crate) struct Inner {
-    pub http: Http,
-    pub api_version: ApiVersion,
-    pub store: Option<SessionStore>,
-    pub policy: RenewalPolicy,
-    pub expires_in_unit: ExpiresInUnit,
-    pub timeouts: Timeouts,
-    pub clock: Arc<dyn Clock>,
+    http: Http,
+    api_version: ApiVersion,
+    store: Option<SessionStore>,
+    policy: RenewalPolicy,
+    expires_in_unit: ExpiresInUnit,
+    timeouts: Timeouts,
+    clock: Arc<dyn Clock>,
     /// An API key (and account context) given in memory, not stored.
-    pub memory_key: Option<(ApiKey, Option<AccountId>)>,
+    memory_key: Option<(ApiKey, Option<AccountId>)>,
     /// Whether termination signals wait for a token exchange to be saved.
-    pub defer_signals: bool,
+    defer_signals: bool,
     /// The session as last seen, and the stamp of the file it was read from or written
     /// to. Held only to copy or replace an `Arc`, never across an `await`: a call with a
     /// fresh token takes no other lock.
-    pub seen: RwLock<Seen>,
+    seen: RwLock<Seen>,
     /// Held by the one task of this process that renews the token or writes the session;
     /// the others go on with a still-valid token or wait for it.
-    pub writer: Mutex<()>,
+    writer: Mutex<()>,
     /// After a failed advisory renewal, no new attempt before this time.
-    pub retry_after: std::sync::Mutex<Option<jiff::Timestamp>>,
+    retry_after: std::sync::Mutex<Option<jiff::Timestamp>>,
 }
 
 /// The session as last seen.
@@ -262,6 +262,28 @@ impl Client {
     /// The session store, if the session is persisted.
     pub fn store(&self) -> Option<&SessionStore> {
         self.inner.store.as_ref()
+    }
+
+    pub(crate) fn http(&self) -> &Http {
+        &self.inner.http
+    }
+
+    pub(crate) fn expires_in_unit(&self) -> ExpiresInUnit {
+        self.inner.expires_in_unit
+    }
+
+    pub(crate) fn defers_signals(&self) -> bool {
+        self.inner.defer_signals
+    }
+
+    /// Held by the one task of this process that renews the token or writes the session.
+    pub(crate) fn writer(&self) -> &Mutex<()> {
+        &self.inner.writer
+    }
+
+    /// After a failed advisory renewal, no new attempt before this time.
+    pub(crate) fn retry_after_cell(&self) -> &std::sync::Mutex<Option<jiff::Timestamp>> {
+        &self.inner.retry_after
     }
 
     pub(crate) fn profile(&self) -> String {

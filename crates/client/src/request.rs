@@ -38,7 +38,7 @@ impl Client {
         body: Option<Vec<u8>>,
     ) -> Result<RawResponse> {
         let stream = self.request_stream(method, path, body).await?;
-        self.inner.http.read_raw(stream).await
+        self.http().read_raw(stream).await
     }
 
     /// Like [`Client::request_raw`], but the body is left unread: read it chunk by chunk
@@ -54,7 +54,7 @@ impl Client {
         let sent = session.token().map(|t| t.access_token.clone());
         // Only token requests can be resent; keep their body for that.
         let again = if sent.is_some() { body.clone() } else { None };
-        let stream = self.inner.http.send_stream(self.call_as(&session, method.clone(), path, body)).await?;
+        let stream = self.http().send_stream(self.call_as(&session, method.clone(), path, body)).await?;
         let Some(sent) = sent.filter(|_| stream.status() == 401) else {
             return Ok(stream);
         };
@@ -63,7 +63,7 @@ impl Client {
         };
         drop(stream);
         tracing::debug!(%method, path, "the token was reissued meanwhile; sending once more with the new one");
-        self.inner.http.send_stream(self.call_as(&current, method, path, again)).await
+        self.http().send_stream(self.call_as(&current, method, path, again)).await
     }
 
     /// A call of `session`: its credentials and account context.
