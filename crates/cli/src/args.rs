@@ -1,6 +1,5 @@
 //! Command-line arguments, parsed by clap into plain data.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -13,6 +12,7 @@ use crate::args_res::{ApiArgs, DatacenterCommand, TierCommand, UserCommand, VmCo
 /// session of the profile. Try everything offline with `armor demo` or `armor emulator`.
 #[derive(Debug, Parser)]
 #[command(name = "armor", version, propagate_version = true, max_term_width = 100)]
+#[cfg_attr(not(feature = "emulator"), command(after_help = NO_EMULATOR))]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -117,9 +117,19 @@ pub enum Command {
         command: Vec<String>,
     },
     /// Run the Armor API emulator in the foreground until Ctrl-C
+    #[cfg(feature = "emulator")]
     Emulator(EmulatorArgs),
     /// Walk through login, status, token reissue, whoami and logout against a built-in emulator
+    #[cfg(feature = "emulator")]
     Demo,
+    /// `armor emulator` and `armor demo` in a build without the emulator: says how to get them
+    #[cfg(not(feature = "emulator"))]
+    #[command(name = "emulator", alias = "demo", hide = true, disable_help_flag = true)]
+    NoEmulator {
+        /// Ignored
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        args: Vec<String>,
+    },
     /// Write man pages (one per command and subcommand) to DIR; view with man -l DIR/armor.1
     Man {
         /// Directory to write the pages to (created if missing)
@@ -215,11 +225,17 @@ pub enum ProfileCommand {
     },
 }
 
+/// What a client-only build says about `armor emulator` and `armor demo`.
+#[cfg(not(feature = "emulator"))]
+pub const NO_EMULATOR: &str = "This armor was built without the emulator: `armor emulator` and `armor demo` need the \
+`emulator` feature of armor-cli, which is on by default (cargo install armor-cli).";
+
+#[cfg(feature = "emulator")]
 #[derive(Debug, Args)]
 pub struct EmulatorArgs {
     /// Address to listen on; port 0 picks a free port
     #[arg(long, default_value = "127.0.0.1:0")]
-    pub listen: SocketAddr,
+    pub listen: std::net::SocketAddr,
     /// Access token lifetime in seconds
     #[arg(long, default_value_t = 900, value_name = "SECONDS")]
     pub token_ttl: u64,
@@ -283,6 +299,7 @@ pub struct EmulatorArgs {
 }
 
 /// A fault injected into token reissues.
+#[cfg(feature = "emulator")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReissueFaultArg {
     /// Apply the reissue, then drop the connection without answering
@@ -294,6 +311,7 @@ pub enum ReissueFaultArg {
 }
 
 /// The unit of `expires_in`.
+#[cfg(feature = "emulator")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Unit {
     /// Minutes (15)

@@ -15,7 +15,7 @@ pub struct Context {
     pub config_dir: PathBuf,
     pub profile: String,
     pub server: Option<String>,
-    pub api_version: Option<String>,
+    pub api_version: Option<armor_client::core::ApiVersion>,
     pub expires_in_unit: ExpiresInUnit,
     pub format: Format,
     /// The largest response body read (`ARMOR_MAX_RESPONSE_BYTES`, default 32 MiB).
@@ -92,7 +92,7 @@ impl Context {
             profile,
             env_key: EnvKey::from_env()?,
             server: g.server.clone().filter(|s| !s.is_empty()),
-            api_version: g.api_version.clone().filter(|s| !s.is_empty()),
+            api_version: g.api_version.as_deref().filter(|s| !s.is_empty()).map(str::parse).transpose()?,
             expires_in_unit,
             format: g.output,
         })
@@ -113,7 +113,7 @@ impl Context {
         if let Some(s) = &self.server {
             b = b.server(s);
         }
-        if let Some(v) = &self.api_version {
+        if let Some(v) = self.api_version {
             b = b.api_version(v);
         }
         b

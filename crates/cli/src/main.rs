@@ -4,6 +4,7 @@
 //! Exit codes: 0 success, 1 error, 2 usage error. Errors are one line on stderr. A closed
 //! stdout (`armor ... | head`) is not an error.
 
+mod advice;
 mod args;
 mod args_res;
 mod change;
@@ -64,11 +65,8 @@ const MAX_ERROR_CHARS: usize = 2000;
 fn fail(e: &anyhow::Error) -> ExitCode {
     // The message may quote a server: one line, no control characters, not endless.
     let mut msg = sanitize::line(&format!("{e:#}"));
-    let too_large = e.chain().any(|c| {
-        matches!(c.downcast_ref::<armor_client::Error>(), Some(armor_client::Error::BodyTooLarge { .. }))
-    });
-    if too_large {
-        msg.push_str("; set ARMOR_MAX_RESPONSE_BYTES to change the limit");
+    if let Some(advice) = advice::for_error(e) {
+        msg.push_str(&advice);
     }
     if let Some((at, _)) = msg.char_indices().nth(MAX_ERROR_CHARS) {
         msg.truncate(at);

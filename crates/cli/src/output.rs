@@ -11,22 +11,60 @@ use crate::args::Format;
 use crate::sanitize::{self, Mode};
 
 /// Writes `value` as pretty JSON and a newline.
-pub fn json(out: &mut dyn Write, value: &impl Serialize) -> Result<()> {
+pub fn json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> Result<()> {
     serde_json::to_writer_pretty(&mut *out, value)?;
     writeln!(out)?;
     Ok(())
 }
 
-/// Writes `value` as JSON, or in table format the one-line message `text` makes.
-pub fn result(
+/// Table-or-JSON output of one command: with `--output json` the command's value as JSON,
+/// else its text view (a table, aligned fields, a message). Every command renders through
+/// this, so the choice is made in one place; the text view is only built when shown.
+pub struct Render<'o> {
     format: Format,
-    out: &mut dyn Write,
-    value: &impl Serialize,
-    text: impl FnOnce() -> String,
-) -> Result<()> {
-    match format {
-        Format::Json => json(out, value),
-        Format::Table => Ok(writeln!(out, "{}", sanitize::line(&text()))?),
+    out: &'o mut dyn Write,
+}
+
+impl<'o> Render<'o> {
+    /// Renders in `format` to `out`.
+    pub fn new(format: Format, out: &'o mut dyn Write) -> Self {
+        Render { format, out }
+    }
+
+    /// `value` as JSON, or whatever `text` writes.
+    pub fn with<T: Serialize + ?Sized>(
+        self,
+        value: &T,
+        text: impl FnOnce(&mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
+        match self.format {
+            Format::Json => json(self.out, value),
+            Format::Table => text(self.out),
+        }
+    }
+
+    /// `value` as JSON, or the one-line message `text` makes.
+    pub fn line<T: Serialize + ?Sized>(self, value: &T, text: impl FnOnce() -> String) -> Result<()> {
+        self.with(value, |out| Ok(writeln!(out, "{}", sanitize::line(&text()))?))
+    }
+
+    /// `value` as JSON, or a [`table`] of `headers` and the rows `rows` makes.
+    pub fn table<T: Serialize + ?Sized>(
+        self,
+        value: &T,
+        headers: &[&str],
+        rows: impl FnOnce() -> Vec<Vec<String>>,
+    ) -> Result<()> {
+        self.with(value, |out| table(out, headers, rows()))
+    }
+
+    /// `value` as JSON, or the aligned [`fields`] `rows` makes.
+    pub fn fields<T: Serialize + ?Sized>(
+        self,
+        value: &T,
+        rows: impl FnOnce() -> Vec<(&'static str, String)>,
+    ) -> Result<()> {
+        self.with(value, |out| fields(out, &rows()))
     }
 }
 
@@ -91,6 +129,17 @@ pub fn full_name(first: Option<&str>, last: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn render_writes_json_or_the_text_view() {
+        let value = serde_json::json!({"id": 1});
+        let mut json_out = Vec::new();
+        Render::new(Format::Json, &mut json_out).line(&value, || unreachable!("no text in JSON")).unwrap();
+        assert_eq!(String::from_utf8(json_out).unwrap(), "{\n  \"id\": 1\n}\n");
+        let mut text = Vec::new();
+        Render::new(Format::Table, &mut text).fields(&value, || vec![("Id", "1".into())]).unwrap();
+        assert_eq!(String::from_utf8(text).unwrap(), "Id: 1\n");
+    }
 
     #[test]
     fn durations_beyond_an_hour_are_right() {

@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
+use ::http::Method;
 use armor_core::auth::{AuthorizeRequest, AuthorizeResponse, GRANT_AUTHORIZATION_CODE, TokenRequest};
 use armor_core::{AccessToken, AccountId, Me};
-use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::Value;
@@ -40,13 +40,13 @@ impl Client {
         password: SecretString,
         account: Option<AccountId>,
     ) -> Result<Session> {
-        let http = &self.inner.http;
+        let http = self.http();
         let mut call = Call::new(Method::POST, "/auth/authorize")
-            .json(&AuthorizeRequest { username: username.to_owned(), password });
-        call.timeout = Some(self.inner.timeouts.login);
+            .json(&AuthorizeRequest { username: username.to_owned(), password })?;
+        call.timeout = Some(self.timeouts().login);
         let authorized: AuthorizeResponse = http.send(call).await?;
         let request = TokenRequest { code: authorized.code, grant_type: GRANT_AUTHORIZATION_CODE.into() };
-        let tokens: TokenReply = http.send(Call::new(Method::POST, "/auth/token").json(&request)).await?;
+        let tokens: TokenReply = http.send(Call::new(Method::POST, "/auth/token").json(&request)?).await?;
         let now = self.now();
         let token = self.token_state(&tokens, now, now)?;
         let me = self.fetch_me(Auth::Token(&token.access_token), None).await?;
@@ -82,7 +82,7 @@ impl Client {
         if keyring {
             let entry = crate::keyring::KeyringRef::new(&self.profile(), key_id);
             let e = entry.clone();
-            blocking(move || crate::keyring::store_secret(&e, &secret)).await?;
+            crate::keyring::blocking(move || crate::keyring::store_secret(&e, &secret)).await?;
             if let Credentials::ApiKey(k) = &mut session.auth {
                 k.keyring = Some(entry);
             }
@@ -92,7 +92,7 @@ impl Client {
 
     /// The session of an API key: its identity from a signed `GET /me`.
     pub(crate) async fn api_key_session(&self, key: ApiKey, account: Option<AccountId>) -> Result<Session> {
-        let me = self.fetch_me(Auth::Key(&key), None).await?;
+        let me = self.fetch_me(Auth::Key { key_id: &key.key_id, secret: key.secret.secret() }, None).await?;
         self.new_session(Credentials::ApiKey(key), me, account)
     }
 
@@ -105,9 +105,9 @@ impl Client {
     }
 
     async fn store_login(&self, session: Session) -> Result<Session> {
-        let _writer = self.inner.writer.lock().await;
+        let _writer = self.writer().lock().await;
         let _lock = self.lock_store().await?;
-        let previous = self.inner.store.as_ref().and_then(|s| s.load().ok().flatten());
+        let previous = self.store().and_then(|s| s.load().ok().flatten());
         let stamp = self.save(&session)?;
         self.set_seen(Some(session.clone().into()), stamp);
         // A secret the replaced session kept in the OS credential store is not needed any more.
@@ -115,7 +115,7 @@ impl Client {
             && keyring_ref(&session) != Some(old)
         {
             let old = old.clone();
-            if let Err(e) = blocking(move || crate::keyring::delete_secret(&old)).await {
+            if let Err(e) = crate::keyring::blocking(move || crate::keyring::delete_secret(&old)).await {
                 tracing::warn!("{e}");
             }
         }
@@ -127,16 +127,16 @@ impl Client {
     /// Ends the session: removes it from memory and from the store. Returns `false` if
     /// there was no session. (Armor has no logout endpoint; the token simply expires.)
     pub async fn logout(&self) -> Result<bool> {
-        let _writer = self.inner.writer.lock().await;
+        let _writer = self.writer().lock().await;
         let _lock = self.lock_store().await?;
         let stored = self.reload().ok().flatten();
         self.set_seen(None, None);
-        let removed = match &self.inner.store {
+        let removed = match self.store() {
             Some(store) => store.remove()?,
             None => false,
         };
         if let Some(entry) = stored.as_deref().and_then(keyring_ref).cloned() {
-            blocking(move || crate::keyring::delete_secret(&entry)).await?;
+            crate::keyring::blocking(move || crate::keyring::delete_secret(&entry)).await?;
         }
         Ok(stored.is_some() || removed)
     }
@@ -203,9 +203,9 @@ impl Client {
     /// saved).
     pub(crate) async fn reissue(&self, session: &Session, token: &AccessToken) -> Result<Session> {
         let body = armor_core::auth::ReissueRequest { token: SecretString::from(token.expose().to_owned()) };
-        let mut call = Call::new(Method::POST, "/auth/token/reissue").json(&body);
-        call.timeout = Some(self.inner.timeouts.reissue);
-        let tokens: TokenReply = self.inner.http.send(call).await?;
+        let mut call = Call::new(Method::POST, "/auth/token/reissue").json(&body)?;
+        call.timeout = Some(self.timeouts().reissue);
+        let tokens: TokenReply = self.http().send(call).await?;
         let now = self.now();
         let started_at = session.token().map_or(now, |t| t.started_at);
         let state = self.token_state(&tokens, started_at, now)?;
@@ -222,7 +222,7 @@ impl Client {
         now: jiff::Timestamp,
     ) -> Result<TokenState> {
         let token = AccessToken::parse(tokens.access_token.expose_secret()).map_err(Error::MalformedToken)?;
-        let length = lifetime(self.inner.expires_in_unit, tokens)?;
+        let length = lifetime(self.expires_in_unit(), tokens)?;
         Ok(TokenState::new(token, length, started_at, now))
     }
 
@@ -230,11 +230,11 @@ impl Client {
         let mut call = Call::new(Method::GET, "/me");
         call.auth = auth;
         call.account = account;
-        self.inner.http.send(call).await
+        self.http().send(call).await
     }
 
     fn save(&self, session: &Session) -> Result<Option<crate::store::FileStamp>> {
-        match &self.inner.store {
+        match self.store() {
             Some(store) => store.save(session).map(Some),
             None => Ok(None),
         }
@@ -291,15 +291,6 @@ fn keyring_ref(s: &Session) -> Option<&crate::keyring::KeyringRef> {
         Credentials::ApiKey(k) => k.keyring.as_ref(),
         _ => None,
     }
-}
-
-/// Runs a blocking credential-store call off the async runtime's thread.
-pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| Error::Keyring {
-        action: "use the OS credential store",
-        reason: e.to_string(),
-        hint: "try again",
-    })?
 }
 
 #[cfg(test)]

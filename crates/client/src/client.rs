@@ -4,13 +4,11 @@
 use std::sync::{Arc, PoisonError, RwLock};
 
 use armor_core::{AccountId, ApiVersion, Clock, ExpiresInUnit, SystemClock};
-use reqwest::Method;
 use secrecy::SecretString;
 use tokio::sync::Mutex;
 
 use crate::error::{Error, Result};
-use crate::http::{Auth, Call, Http, RawResponse, Timeouts};
-use crate::limits::ResponseStream;
+use crate::http::{Http, Timeouts};
 use crate::server::ServerUrl;
 use crate::session::{ApiKey, RenewalPolicy, Session};
 use crate::store::{DEFAULT_PROFILE, FileStamp, SessionStore};
@@ -20,7 +18,7 @@ use crate::tls::CaBundle;
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
     server: Option<String>,
-    api_version: Option<String>,
+    api_version: Option<ApiVersion>,
     store: Option<SessionStore>,
     policy: RenewalPolicy,
     expires_in_unit: ExpiresInUnit,
@@ -63,8 +61,8 @@ impl ClientBuilder {
     }
 
     /// The API version (`v1.0` or `internal`). Default: the session's, else `v1.0`.
-    pub fn api_version(mut self, version: impl Into<String>) -> Self {
-        self.api_version = Some(version.into());
+    pub fn api_version(mut self, version: ApiVersion) -> Self {
+        self.api_version = Some(version);
         self
     }
 
@@ -173,7 +171,7 @@ impl ClientBuilder {
             (None, None) => ServerUrl::parse(ServerUrl::DEFAULT)?,
         };
         let api_version = match (&self.api_version, &stored) {
-            (Some(v), _) => v.parse().map_err(Error::InvalidApiVersion)?,
+            (Some(v), _) => *v,
             (None, Some(s)) => s.api_version,
             (None, None) => ApiVersion::default(),
         };
@@ -206,26 +204,26 @@ pub struct Client {
 
 #[derive(Debug)]
 pub(crate) struct Inner {
-    pub http: Http,
-    pub api_version: ApiVersion,
-    pub store: Option<SessionStore>,
-    pub policy: RenewalPolicy,
-    pub expires_in_unit: ExpiresInUnit,
-    pub timeouts: Timeouts,
-    pub clock: Arc<dyn Clock>,
+    http: Http,
+    api_version: ApiVersion,
+    store: Option<SessionStore>,
+    policy: RenewalPolicy,
+    expires_in_unit: ExpiresInUnit,
+    timeouts: Timeouts,
+    clock: Arc<dyn Clock>,
     /// An API key (and account context) given in memory, not stored.
-    pub memory_key: Option<(ApiKey, Option<AccountId>)>,
+    memory_key: Option<(ApiKey, Option<AccountId>)>,
     /// Whether termination signals wait for a token exchange to be saved.
-    pub defer_signals: bool,
+    defer_signals: bool,
     /// The session as last seen, and the stamp of the file it was read from or written
     /// to. Held only to copy or replace an `Arc`, never across an `await`: a call with a
     /// fresh token takes no other lock.
-    pub seen: RwLock<Seen>,
+    seen: RwLock<Seen>,
     /// Held by the one task of this process that renews the token or writes the session;
     /// the others go on with a still-valid token or wait for it.
-    pub writer: Mutex<()>,
+    writer: Mutex<()>,
     /// After a failed advisory renewal, no new attempt before this time.
-    pub retry_after: std::sync::Mutex<Option<jiff::Timestamp>>,
+    retry_after: std::sync::Mutex<Option<jiff::Timestamp>>,
 }
 
 /// The session as last seen.
@@ -266,11 +264,34 @@ impl Client {
         self.inner.store.as_ref()
     }
 
+    pub(crate) fn http(&self) -> &Http {
+        &self.inner.http
+    }
+
+    pub(crate) fn expires_in_unit(&self) -> ExpiresInUnit {
+        self.inner.expires_in_unit
+    }
+
+    pub(crate) fn defers_signals(&self) -> bool {
+        self.inner.defer_signals
+    }
+
+    /// Held by the one task of this process that renews the token or writes the session.
+    pub(crate) fn writer(&self) -> &Mutex<()> {
+        &self.inner.writer
+    }
+
+    /// After a failed advisory renewal, no new attempt before this time.
+    pub(crate) fn retry_after_cell(&self) -> &std::sync::Mutex<Option<jiff::Timestamp>> {
+        &self.inner.retry_after
+    }
+
     pub(crate) fn profile(&self) -> String {
         self.inner.store.as_ref().map_or(DEFAULT_PROFILE, |s| s.profile()).to_owned()
     }
 
-    pub(crate) fn now(&self) -> jiff::Timestamp {
+    /// The time by this client's clock (see [`ClientBuilder::clock`]).
+    pub fn now(&self) -> jiff::Timestamp {
         self.inner.clock.now()
     }
 
@@ -349,86 +370,5 @@ impl Client {
             }
             None => Ok(self.seen().session),
         }
-    }
-
-    /// An authenticated request with the session's token and account context, after
-    /// [`Client::ensure_fresh`]. Returns any response, error status or not.
-    ///
-    /// If the server answers 401 to a token that has meanwhile been reissued (by another
-    /// task or process), the request is sent once more with the new token: a 401 means
-    /// the server did not act on it, so this is safe for every method. Never more.
-    pub async fn request_raw(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Vec<u8>>,
-    ) -> Result<RawResponse> {
-        let session = self.fresh().await?;
-        let sent = session.token().map(|t| t.access_token.clone());
-        // Only token requests can be resent; keep their body for that.
-        let again = if sent.is_some() { body.clone() } else { None };
-        let raw = self.send_as(&session, method.clone(), path, body).await?;
-        let Some(sent) = sent.filter(|_| raw.status == 401) else {
-            return Ok(raw);
-        };
-        let Some((current, _no_renewal)) = self.rotated(&sent).await? else {
-            return Ok(raw);
-        };
-        tracing::debug!(%method, path, "the token was reissued meanwhile; sending once more with the new one");
-        self.send_as(&current, method, path, again).await
-    }
-
-    async fn send_as(
-        &self,
-        session: &Session,
-        method: Method,
-        path: &str,
-        body: Option<Vec<u8>>,
-    ) -> Result<RawResponse> {
-        self.inner.http.send_raw(self.call_as(session, method, path, body)).await
-    }
-
-    /// A call of `session`: its credentials and account context.
-    fn call_as<'a>(
-        &self,
-        session: &'a Session,
-        method: Method,
-        path: &'a str,
-        body: Option<Vec<u8>>,
-    ) -> Call<'a> {
-        let mut call = Call::new(method, path);
-        call.auth = Auth::from(&session.auth);
-        call.account = session.account_id;
-        call.body = body;
-        call
-    }
-
-    /// Like [`Client::request_raw`], but the body is left unread: read it chunk by chunk
-    /// (within the response size limit) without holding it whole, e.g. to copy it to a file.
-    /// A 401 to a token reissued meanwhile is resent once, as there.
-    pub async fn request_stream(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Vec<u8>>,
-    ) -> Result<ResponseStream> {
-        let session = self.fresh().await?;
-        let sent = session.token().map(|t| t.access_token.clone());
-        let again = if sent.is_some() { body.clone() } else { None };
-        let stream = self.inner.http.send_stream(self.call_as(&session, method.clone(), path, body)).await?;
-        let Some(sent) = sent.filter(|_| stream.status() == 401) else {
-            return Ok(stream);
-        };
-        let Some((current, _no_renewal)) = self.rotated(&sent).await? else {
-            return Ok(stream);
-        };
-        drop(stream);
-        tracing::debug!(%method, path, "the token was reissued meanwhile; sending once more with the new one");
-        self.inner.http.send_stream(self.call_as(&current, method, path, again)).await
-    }
-
-    /// An authenticated `GET` decoded as `T`.
-    pub async fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
-        self.send_json(Method::GET, path, crate::resources::NO_BODY).await
     }
 }

@@ -8,18 +8,19 @@ use armor_core::{AccessToken, AccountId, Clock, ErrorBody, psk};
 use jiff::Timestamp;
 use reqwest::header::{ACCEPT, AUTHORIZATION, DATE, HeaderValue};
 use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiFailure, Error, Result};
+use crate::error::{ApiFailure, Error, Result, TransportError};
 use crate::limits::{self, ResponseStream};
 use crate::retry;
 use crate::server::ServerUrl;
-use crate::session::{ApiKey, Credentials};
 use crate::tls::{self, CaBundle};
 
 /// Timeouts of the shared HTTP client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Timeouts {
     /// Time to establish a connection. Default 10 s.
     pub connect: Duration,
@@ -46,21 +47,17 @@ impl Default for Timeouts {
     }
 }
 
-/// How a request authenticates.
+/// How a request authenticates: plain data, no session model.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Auth<'a> {
     None,
+    /// FH-AUTH with this token.
     Token(&'a AccessToken),
-    Key(&'a ApiKey),
-}
-
-impl<'a> From<&'a Credentials> for Auth<'a> {
-    fn from(c: &'a Credentials) -> Self {
-        match c {
-            Credentials::Token(t) => Auth::Token(&t.access_token),
-            Credentials::ApiKey(k) => Auth::Key(k),
-        }
-    }
+    /// ARMOR-PSK: every request signed with this key.
+    Key {
+        key_id: &'a str,
+        secret: &'a SecretString,
+    },
 }
 
 /// One request to send.
@@ -79,15 +76,16 @@ impl<'a> Call<'a> {
         Call { method, path, auth: Auth::None, account: None, body: None, timeout: None }
     }
 
-    pub fn json(mut self, body: &impl Serialize) -> Self {
-        // Our own request types always serialize.
-        self.body = Some(serde_json::to_vec(body).unwrap_or_default());
-        self
+    /// Sets `body`, serialized as JSON.
+    pub fn json(mut self, body: &impl Serialize) -> Result<Self> {
+        self.body = Some(encode(self.method.as_str(), self.path, body)?);
+        Ok(self)
     }
 }
 
 /// A raw response: status and body bytes.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RawResponse {
     /// The HTTP status.
     pub status: u16,
@@ -130,8 +128,9 @@ impl Http {
             // which would carry it off the machine in clear text.
             builder = builder.no_proxy();
         }
-        let client =
-            builder.build().map_err(|source| Error::Unreachable { url: server.to_string(), source })?;
+        let client = builder
+            .build()
+            .map_err(|e| Error::Unreachable { url: server.to_string(), source: TransportError::new(e) })?;
         Ok(Http { client, server, clock, timeouts, max_response_bytes })
     }
 
@@ -199,7 +198,8 @@ impl Http {
     /// answered.
     async fn send_stream_from(&self, call: Call<'_>, mut attempt: u32) -> Result<(ResponseStream, u32)> {
         let url = self.url(call.path)?;
-        let deadline = Instant::now() + call.timeout.unwrap_or(self.timeouts.request);
+        let started = Instant::now();
+        let deadline = started + call.timeout.unwrap_or(self.timeouts.request);
         let retryable = retry::is_retryable_method(&call.method);
         let shown = url.split('?').next().unwrap_or(&url).to_owned();
         loop {
@@ -221,11 +221,13 @@ impl Http {
                 if reason.is_empty() { None } else { retry::delay(attempt + 1, retry_after, deadline) };
             let Some(delay) = delay else {
                 let resp = outcome.map_err(|source| {
-                    if let Some((reason, hint)) = tls::handshake_failure(&source) {
-                        Error::Tls { host: self.server.host_port(), reason, hint }
+                    if let Some(f) = tls::handshake_failure(&source) {
+                        let (reason, hint, untrusted) = (f.reason, f.hint, f.untrusted);
+                        Error::Tls { host: self.server.host_port(), reason, hint, untrusted }
                     } else if retryable || source.is_connect() {
-                        Error::Unreachable { url: shown.clone(), source }
+                        Error::Unreachable { url: shown.clone(), source: TransportError::new(source) }
                     } else {
+                        let source = TransportError::new(source);
                         Error::ConnectionLost { method: call.method.to_string(), url: shown.clone(), source }
                     }
                 })?;
@@ -282,16 +284,16 @@ impl Http {
             Auth::Token(token) => {
                 req = req.header(AUTHORIZATION, sensitive(format!("FH-AUTH {}", token.expose()))?);
             }
-            Auth::Key(key) => {
+            Auth::Key { key_id, secret } => {
                 let signable = psk::Signable {
-                    key_id: &key.key_id,
+                    key_id,
                     method: call.method.as_str(),
                     path: call.path.split('?').next().unwrap_or(call.path),
-                    nonce: &random_nonce(),
+                    nonce: &random_nonce()?,
                     timestamp: self.clock.now().as_second(),
                     body: call.body.as_deref().unwrap_or_default(),
                 };
-                let value = psk::authorization(key.secret.expose(), &signable);
+                let value = psk::authorization(secret.expose_secret(), &signable);
                 req = req.header(AUTHORIZATION, sensitive(value)?);
             }
         }
@@ -335,14 +337,22 @@ fn sensitive(value: String) -> Result<HeaderValue> {
     Ok(v)
 }
 
-/// A fresh nonce: 32 random lowercase hex characters (no colon, well under 128).
-fn random_nonce() -> String {
+/// A fresh nonce: 32 random lowercase hex characters (no colon, well under 128). Without
+/// randomness from the OS the request is not sent: a guessable nonce is no nonce.
+fn random_nonce() -> Result<String> {
     let mut buf = [0u8; 16];
-    // Without OS randomness, fall back to the time: still unique per request here.
-    if getrandom::fill(&mut buf).is_err() {
-        buf = Timestamp::now().as_nanosecond().to_le_bytes();
-    }
-    buf.iter().map(|b| format!("{b:02x}")).collect()
+    getrandom::fill(&mut buf).map_err(|e| Error::NoRandomness(e.to_string()))?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// `body` as JSON; a value that cannot be serialized (e.g. a map with non-string keys) is
+/// an error, never an empty body.
+pub(crate) fn encode(method: &str, path: &str, body: &impl Serialize) -> Result<Vec<u8>> {
+    serde_json::to_vec(body).map_err(|source| Error::Encode {
+        method: method.to_owned(),
+        path: limits::quote(path.split('?').next().unwrap_or(path)),
+        source,
+    })
 }
 
 /// Parses an HTTP `Date` header (`Sun, 06 Nov 1994 08:49:37 GMT`).

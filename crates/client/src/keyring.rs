@@ -9,7 +9,7 @@
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// The service name of armor's entries.
 pub const SERVICE: &str = "armor";
@@ -54,19 +54,19 @@ fn ensure_store() -> Result<()> {
     keyring::Entry::store_status().as_ref().map_err(|e| Error::Keyring {
         action: "open the OS credential store",
         reason: describe(e),
-        hint: NO_STORE_HINT,
+        hint: None,
+        kind: ErrorKind::KeyringUnavailable,
     })?;
     Ok(())
 }
-
-const NO_STORE_HINT: &str = "no credential store is available here; keep the secret in the session file (0600) instead: log in without --keyring";
 
 fn entry(r: &KeyringRef) -> Result<keyring_core::Entry> {
     ensure_store()?;
     keyring_core::Entry::new(&r.service, &r.user).map_err(|e| Error::Keyring {
         action: "open the credential store entry",
         reason: describe(&e),
-        hint: NO_STORE_HINT,
+        hint: None,
+        kind: ErrorKind::KeyringUnavailable,
     })
 }
 
@@ -86,7 +86,8 @@ pub fn store_secret(r: &KeyringRef, secret: &SecretString) -> Result<()> {
     entry(r)?.set_password(secret.expose_secret()).map_err(|e| Error::Keyring {
         action: "store the secret in the OS credential store",
         reason: describe(&e),
-        hint: NO_STORE_HINT,
+        hint: None,
+        kind: ErrorKind::KeyringUnavailable,
     })
 }
 
@@ -95,7 +96,8 @@ pub fn load_secret(r: &KeyringRef) -> Result<SecretString> {
     entry(r)?.get_password().map(SecretString::from).map_err(|e| Error::Keyring {
         action: "read the API key secret from the OS credential store",
         reason: format!("{} ({r})", describe(&e)),
-        hint: "run `armor login --api-key-id ID --keyring` again",
+        hint: None,
+        kind: ErrorKind::KeyringSecretMissing,
     })
 }
 
@@ -106,7 +108,18 @@ pub fn delete_secret(r: &KeyringRef) -> Result<()> {
         Err(e) => Err(Error::Keyring {
             action: "delete the secret from the OS credential store",
             reason: describe(&e),
-            hint: "remove the entry with the system's keychain tool",
+            hint: Some("remove the entry with the system's keychain tool"),
+            kind: ErrorKind::Keyring,
         }),
     }
+}
+
+/// Runs a blocking credential-store call off the async runtime's thread.
+pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| Error::Keyring {
+        action: "use the OS credential store",
+        reason: e.to_string(),
+        hint: Some("try again"),
+        kind: ErrorKind::Keyring,
+    })?
 }

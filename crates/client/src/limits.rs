@@ -49,7 +49,7 @@ impl ResponseStream {
     pub async fn chunk(&mut self) -> Result<Option<Vec<u8>>> {
         let chunk = self.response.chunk().await.map_err(|source| Error::Unreachable {
             url: self.response.url().as_str().split('?').next().unwrap_or_default().to_owned(),
-            source,
+            source: crate::error::TransportError::new(source),
         })?;
         let Some(chunk) = chunk else { return Ok(None) };
         self.read = self.read.saturating_add(chunk.len() as u64);

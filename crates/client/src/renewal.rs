@@ -55,7 +55,7 @@ impl Client {
     /// which cannot resend on 401. A failed advisory renewal still only warns.
     pub async fn ensure_renewed(&self) -> Result<Session> {
         let session = self.observe().await?;
-        let renewed = match session.freshness(&self.inner.policy, self.now()) {
+        let renewed = match session.freshness(&self.renewal_policy(), self.now()) {
             Freshness::Fresh => session,
             Freshness::RenewalDue => {
                 let attempt = async {
@@ -77,7 +77,7 @@ impl Client {
     /// [`Client::ensure_fresh`] without copying the session.
     pub(crate) async fn fresh(&self) -> Result<Arc<Session>> {
         let session = self.with_keyring_secret(self.observe().await?).await?;
-        match session.freshness(&self.inner.policy, self.now()) {
+        match session.freshness(&self.renewal_policy(), self.now()) {
             Freshness::Fresh => Ok(session),
             Freshness::RenewalDue => self.renew_advisory(session).await,
             Freshness::RenewalRequired | Freshness::Expired => self.renew_required().await,
@@ -93,7 +93,7 @@ impl Client {
         let Some(entry) = key.needs_secret().cloned() else {
             return Ok(session);
         };
-        let secret = crate::auth::blocking(move || crate::keyring::load_secret(&entry)).await?;
+        let secret = crate::keyring::blocking(move || crate::keyring::load_secret(&entry)).await?;
         let mut filled = Session::clone(&session);
         if let Credentials::ApiKey(k) = &mut filled.auth {
             k.secret = secret.into();
@@ -111,10 +111,10 @@ impl Client {
         if backing_off {
             return Ok(session);
         }
-        let Ok(_writer) = self.inner.writer.try_lock() else {
+        let Ok(_writer) = self.writer().try_lock() else {
             return Ok(session);
         };
-        let lock = match &self.inner.store {
+        let lock = match self.store() {
             Some(store) => match store.try_lock() {
                 Ok(Some(lock)) => Some(lock),
                 Ok(None) => return Ok(session),
@@ -137,7 +137,7 @@ impl Client {
         };
         // Try again after a twentieth of the lifetime (at least a second).
         let pause = (token.length() / 20).max(Duration::from_secs(1));
-        *self.inner.retry_after.lock().unwrap_or_else(PoisonError::into_inner) =
+        *self.retry_after_cell().lock().unwrap_or_else(PoisonError::into_inner) =
             Some(crate::session::add(self.now(), pause));
         tracing::warn!(
             "token renewal failed, going on with the current token (valid until {}): {}",
@@ -148,7 +148,7 @@ impl Client {
     }
 
     fn retry_after(&self) -> Option<jiff::Timestamp> {
-        *self.inner.retry_after.lock().unwrap_or_else(PoisonError::into_inner)
+        *self.retry_after_cell().lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Waits for the renewer, then renews if still needed; a failure is an error.
@@ -162,14 +162,14 @@ impl Client {
     /// token if it is (still) due. An expired session is removed.
     async fn renew_locked(&self) -> Result<Arc<Session>> {
         let session = self.reload()?.ok_or_else(|| self.no_session())?;
-        match session.freshness(&self.inner.policy, self.now()) {
+        match session.freshness(&self.renewal_policy(), self.now()) {
             Freshness::Fresh => {
                 tracing::debug!("another task or process already renewed the token");
                 Ok(session)
             }
             Freshness::Expired => {
                 let expired_at = session.token().map_or(jiff::Timestamp::UNIX_EPOCH, |t| t.expires_at);
-                if let Some(store) = &self.inner.store {
+                if let Some(store) = self.store() {
                     store.remove()?;
                 }
                 self.set_seen(None, None);
@@ -188,8 +188,8 @@ impl Client {
     /// and saves the result, with termination signals deferred from the request to the
     /// rename.
     pub(crate) async fn exchange(&self, session: &Session, token: &AccessToken) -> Result<Arc<Session>> {
-        let prepared = self.inner.store.as_ref().map(|s| s.prepare()).transpose()?;
-        let shield = Shield::enter(self.inner.defer_signals);
+        let prepared = self.store().map(|s| s.prepare()).transpose()?;
+        let shield = Shield::enter(self.defers_signals());
         let saved = async {
             let renewed = self.reissue(session, token).await?;
             // The old token is dead now: rename first, fsync after, to keep the window in
@@ -202,7 +202,7 @@ impl Client {
         let (renewed, stamp) = saved?;
         let renewed = Arc::new(renewed);
         self.set_seen(Some(renewed.clone()), stamp);
-        *self.inner.retry_after.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        *self.retry_after_cell().lock().unwrap_or_else(PoisonError::into_inner) = None;
         Ok(renewed)
     }
 
@@ -215,11 +215,11 @@ impl Client {
         sent: &AccessToken,
     ) -> Result<Option<(Arc<Session>, ResendGuard<'_>)>> {
         let changed = |s: &Session| s.token().is_some_and(|t| t.access_token != *sent);
-        let guard = match &self.inner.store {
+        let guard = match self.store() {
             // Other processes (and tasks) renew under the exclusive lock: a shared one
             // waits for a renewal to be saved and holds off the next one.
             Some(store) => ResendGuard {
-                _shared: Some(store.lock_shared_within(self.inner.timeouts.lock).await?),
+                _shared: Some(store.lock_shared_within(self.timeouts().lock).await?),
                 _writer: None,
             },
             // In memory, renewals hold the writer mutex.
@@ -230,8 +230,8 @@ impl Client {
 
     /// The writer mutex of this process, waiting at most [`crate::Timeouts::lock`].
     pub(crate) async fn wait_writer(&self) -> Result<MutexGuard<'_, ()>> {
-        let after = self.inner.timeouts.lock;
-        tokio::time::timeout(after, self.inner.writer.lock())
+        let after = self.timeouts().lock;
+        tokio::time::timeout(after, self.writer().lock())
             .await
             .map_err(|_| Error::Timeout { what: "another task renewing the token".into(), after })
     }
@@ -239,8 +239,8 @@ impl Client {
     /// The profile's file lock (none without a store), waiting at most
     /// [`crate::Timeouts::lock`].
     pub(crate) async fn lock_store(&self) -> Result<Option<StoreLock>> {
-        match &self.inner.store {
-            Some(store) => store.lock_within(self.inner.timeouts.lock).await.map(Some),
+        match self.store() {
+            Some(store) => store.lock_within(self.timeouts().lock).await.map(Some),
             None => Ok(None),
         }
     }

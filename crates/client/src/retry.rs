@@ -7,8 +7,8 @@
 
 use std::time::{Duration, Instant};
 
+use ::http::Method;
 use jiff::Timestamp;
-use reqwest::Method;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 /// Attempts in all, the first included.

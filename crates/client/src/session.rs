@@ -132,6 +132,11 @@ impl From<SecretString> for ApiSecret {
 }
 
 impl ApiSecret {
+    /// The secret, still wrapped (for the transport).
+    pub(crate) fn secret(&self) -> &SecretString {
+        &self.0
+    }
+
     /// The secret itself, for signing.
     pub fn expose(&self) -> &str {
         self.0.expose_secret()

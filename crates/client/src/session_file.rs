@@ -3,13 +3,16 @@
 //! [`ApiSecret`](crate::ApiSecret)) do not implement `Serialize`, so user code cannot leak
 //! them with `serde_json::to_string`. Reading uses their `Deserialize`.
 
+use std::path::Path;
+
 use armor_core::{Account, AccountId, ApiVersion, User};
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::error::{Error, Result};
 use crate::keyring::KeyringRef;
-use crate::session::{Credentials, Session};
+use crate::session::{Credentials, FORMAT, Session};
 
 #[derive(Serialize)]
 struct SessionFile<'a> {
@@ -82,6 +85,21 @@ pub(crate) fn encode(s: &Session) -> serde_json::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Reads the session file at `path` from its bytes. A file of a newer format than
+/// [`FORMAT`] is refused rather than read without the fields this version does not know.
+pub(crate) fn decode(bytes: &[u8], path: &Path) -> Result<Session> {
+    #[derive(Deserialize)]
+    struct Format {
+        format: Option<u32>,
+    }
+    if let Ok(Format { format: Some(format) }) = serde_json::from_slice(bytes)
+        && format > FORMAT
+    {
+        return Err(Error::NewerSession { path: path.to_owned(), format, supported: FORMAT });
+    }
+    serde_json::from_slice(bytes).map_err(|source| Error::CorruptSession { path: path.to_owned(), source })
+}
+
 #[cfg(test)]
 mod tests {
     use std::marker::PhantomData;
@@ -104,6 +122,18 @@ mod tests {
         }
     }
     impl<T> DoesNot for &Probe<T> {}
+
+    #[test]
+    fn newer_formats_are_refused_by_name() {
+        let path = Path::new("/cfg/sessions/p.json");
+        let newer = format!("{{\"format\":{},\"server\":\"x\",\"something_new\":1}}", FORMAT + 1);
+        let err = decode(newer.as_bytes(), path).unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::NewerSession);
+        let msg = err.to_string();
+        assert!(msg.contains("p.json") && msg.contains(&format!("format {}", FORMAT + 1)), "{msg}");
+        let err = decode(b"{\"format\":1,\"serv", path).unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::CorruptSession);
+    }
 
     #[test]
     #[allow(clippy::needless_borrow)] // the borrow is what makes the probe work

@@ -174,8 +174,7 @@ impl SessionStore {
         let stamp = file.metadata().map(|m| FileStamp::of(&m)).map_err(|e| Error::io("stat", &path, e))?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(|e| Error::io("read", &path, e))?;
-        let session = serde_json::from_slice(&bytes)
-            .map_err(|source| Error::CorruptSession { path: path.clone(), source })?;
+        let session = session_file::decode(&bytes, &path)?;
         safe_fs::restrict_file(&file, &path, &self.sessions_dir());
         Ok((Some(session), Some(stamp)))
     }
@@ -428,8 +427,10 @@ mod tests {
         assert!(!store.remove().unwrap());
         fs::create_dir_all(dir.path().join("sessions")).unwrap();
         fs::write(store.path(), b"{\"format\":1,\"serv").unwrap();
-        let err = store.load().unwrap_err().to_string();
-        assert!(err.contains("p.json") && err.contains("armor login"), "{err}");
+        let err = store.load().unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::CorruptSession);
+        let err = err.to_string();
+        assert!(err.contains("p.json") && err.contains("corrupt"), "{err}");
     }
 }
 

@@ -95,35 +95,48 @@ pub(crate) fn client_config(https: bool, extra: &CaBundle) -> Result<ClientConfi
     Ok(config)
 }
 
+/// How a TLS handshake failed.
+#[derive(Debug)]
+pub(crate) struct HandshakeFailure {
+    /// Why, in a few words.
+    pub reason: String,
+    /// What to do about it, if that can be told.
+    pub hint: Option<&'static str>,
+    /// No trusted CA vouches for the certificate (a private CA may be missing).
+    pub untrusted: bool,
+}
+
 /// If `err` is a failed TLS handshake, a one-line reason and what to do about it.
-pub(crate) fn handshake_failure(err: &(dyn StdError + 'static)) -> Option<(String, Option<&'static str>)> {
+pub(crate) fn handshake_failure(err: &(dyn StdError + 'static)) -> Option<HandshakeFailure> {
     let tls = rustls_error(err)?;
-    let hint_ca = Some(
-        "if it uses a private or corporate CA, add that CA with --ca-cert FILE or ARMOR_CA_BUNDLE=FILE (PEM)",
-    );
-    Some(match tls {
+    // No hint for an untrusted issuer: the caller knows how its users add a CA.
+    let (reason, hint, untrusted) = match tls {
         rustls::Error::InvalidCertificate(c) => match c {
             CertificateError::UnknownIssuer => {
-                ("its certificate is signed by an unknown issuer".into(), hint_ca)
+                ("its certificate is signed by an unknown issuer".into(), None, true)
             }
-            CertificateError::BadSignature => ("its certificate has a bad signature".into(), hint_ca),
+            CertificateError::BadSignature => ("its certificate has a bad signature".into(), None, true),
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => (
                 "its certificate is not valid for this host name".into(),
                 Some("connect with the name the certificate was issued for"),
+                false,
             ),
             CertificateError::Expired | CertificateError::ExpiredContext { .. } => (
                 "its certificate has expired".into(),
                 Some("check the local clock and the server's certificate"),
+                false,
             ),
             CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => (
                 "its certificate is not valid yet".into(),
                 Some("check the local clock and the server's certificate"),
+                false,
             ),
-            CertificateError::Revoked => ("its certificate has been revoked".into(), None),
-            other => (format!("its certificate was rejected ({other:?})"), hint_ca),
+            CertificateError::Revoked => ("its certificate has been revoked".into(), None, false),
+            other => (format!("its certificate was rejected ({other:?})"), None, true),
         },
-        other => (other.to_string(), None),
-    })
+        other => (other.to_string(), None, false),
+    };
+    Some(HandshakeFailure { reason, hint, untrusted })
 }
 
 /// Finds a rustls error in the source chain (also inside `io::Error`s, whose `source()`
@@ -163,9 +176,9 @@ mod tests {
     #[test]
     fn finds_rustls_errors_inside_io_errors() {
         let io = std::io::Error::other(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer));
-        let (reason, hint) = handshake_failure(&io).unwrap();
-        assert!(reason.contains("unknown issuer"), "{reason}");
-        assert!(hint.unwrap().contains("ARMOR_CA_BUNDLE"));
+        let failure = handshake_failure(&io).unwrap();
+        assert!(failure.reason.contains("unknown issuer"), "{failure:?}");
+        assert!(failure.untrusted && failure.hint.is_none(), "{failure:?}");
         assert!(handshake_failure(&std::io::Error::other("refused")).is_none());
     }
 }

@@ -43,7 +43,11 @@ async fn paths_must_be_api_paths_on_the_server() {
 async fn retry_after_is_honoured_within_the_overall_timeout() {
     let emu = emulator(&["GET /locations=429:1"]).await;
     let dir = tempfile::tempdir().unwrap();
-    let timeouts = Timeouts { request: Duration::from_millis(1500), ..Timeouts::default() };
+    let timeouts = {
+        let mut t = Timeouts::default();
+        t.request = Duration::from_millis(1500);
+        t
+    };
     let client = logged_in(&emu, dir.path(), |b| b.timeouts(timeouts)).await;
     let err = client.datacenters().list().await.unwrap_err();
     assert_eq!(err.status(), Some(429), "{err}");

@@ -4,7 +4,7 @@
 use std::sync::Once;
 
 use armor_client::keyring::{self, KeyringRef};
-use armor_client::{Client, Credentials, Error, SessionStore};
+use armor_client::{Client, Credentials, Error, ErrorKind, SessionStore};
 use armor_emulator::{Emulator, EmulatorConfig};
 use secrecy::SecretString;
 
@@ -67,8 +67,9 @@ async fn a_missing_entry_is_a_clear_error() {
     let other = Client::builder().store(store).build().unwrap();
     let err = other.whoami().await.unwrap_err();
     assert!(matches!(err, Error::Keyring { .. }), "{err:?}");
+    assert_eq!(err.kind(), ErrorKind::KeyringSecretMissing);
     let msg = err.to_string();
-    assert!(msg.contains("credential store") && msg.contains("--keyring"), "{msg}");
+    assert!(msg.contains("credential store") && msg.contains("no such entry"), "{msg}");
 }
 
 #[tokio::test]
@@ -82,8 +83,9 @@ async fn an_unusable_store_stores_nothing_and_suggests_the_file() {
     cred.set_error(keyring_core::Error::NoStorageAccess("the keyring is locked".into()));
     let client = Client::builder().server(emu.url()).store(store.clone()).build().unwrap();
     let err = client.login_api_key_with(KEY, SecretString::from(SECRET), None, true).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::KeyringUnavailable);
     let msg = err.to_string();
-    assert!(msg.contains("without --keyring") && !msg.contains(SECRET), "{msg}");
+    assert!(msg.contains("credential store") && !msg.contains(SECRET), "{msg}");
     assert!(store.load().unwrap().is_none());
     // Without --keyring the secret goes to the session file, as before.
     let s = client.login_api_key_with(KEY, SecretString::from(SECRET), None, false).await.unwrap();

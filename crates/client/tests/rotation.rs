@@ -265,7 +265,11 @@ async fn a_reissue_dropped_after_it_was_applied_without_grace_strands_the_sessio
 async fn the_reissue_has_its_own_timeout() {
     let env = Env::new(900, |c| c.reissue_fault = Some(ReissueFault::Hang)).await;
     env.login().await;
-    let c = env.client_with(Timeouts { reissue: Duration::from_millis(200), ..Timeouts::default() });
+    let c = env.client_with({
+        let mut t = Timeouts::default();
+        t.reissue = Duration::from_millis(200);
+        t
+    });
     let err = c.reissue_token(None).await.unwrap_err();
     // A POST without an answer may have been applied: said so, never retried.
     assert!(matches!(err, Error::ConnectionLost { .. }), "{err}");
@@ -290,7 +294,11 @@ async fn a_fresh_token_never_waits_for_the_lock() {
 async fn writes_wait_for_the_lock_at_most_the_timeout_and_name_its_holder() {
     let env = Env::new(900, |_| {}).await;
     env.login().await;
-    let c = env.client_with(Timeouts { lock: Duration::from_millis(100), ..Timeouts::default() });
+    let c = env.client_with({
+        let mut t = Timeouts::default();
+        t.lock = Duration::from_millis(100);
+        t
+    });
     let held = env.store().lock().await.unwrap();
     let err = c.set_account(armor_client::core::AccountId(1001)).await.unwrap_err();
     let text = err.to_string();

@@ -37,6 +37,7 @@ impl fmt::Display for ApiVersion {
 }
 
 /// The error for a string that is not a known API version.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid API version {given:?}: expected one of v1.0, internal")]
 pub struct InvalidApiVersion {

@@ -42,6 +42,7 @@ impl fmt::Display for AccountId {
 }
 
 /// The error for a string that is not a valid account id.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid account id {given:?}: expected a whole number from 1 to 2147483647")]
 pub struct InvalidAccountId {
@@ -83,6 +84,7 @@ impl fmt::Display for CoreInstanceId {
 }
 
 /// The error for a string that is not a GUID.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid core instance id {given:?}: expected a GUID like 06daafab-bffb-4f81-8cbf-532faad97037")]
 pub struct InvalidCoreInstanceId {
@@ -139,5 +141,64 @@ mod tests {
         for bad in ["", "0", "-1", "+5", "1e3", "abc", "99999999999", " 1"] {
             assert!(bad.parse::<AccountId>().is_err(), "{bad:?} accepted");
         }
+    }
+}
+
+/// Defines a numeric resource id: a `u32` that cannot be mistaken for another kind of id.
+macro_rules! numeric_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            /// The numeric value.
+            pub fn get(self) -> u32 {
+                self.0
+            }
+        }
+
+        impl From<u32> for $name {
+            fn from(n: u32) -> Self {
+                $name(n)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+numeric_id!(
+    /// A VM id (`/vms/{id}`).
+    VmId
+);
+numeric_id!(
+    /// A workload id (`/apps/{id}`).
+    WorkloadId
+);
+numeric_id!(
+    /// A tier id, within its workload (`/apps/{workload}/tiers/{id}`).
+    TierId
+);
+numeric_id!(
+    /// A user id (`/users/{id}`).
+    UserId
+);
+
+#[cfg(test)]
+mod numeric_id_tests {
+    use super::*;
+
+    #[test]
+    fn numeric_ids_are_plain_numbers_on_the_wire() {
+        assert_eq!(serde_json::to_string(&VmId(7)).unwrap(), "7");
+        assert_eq!(serde_json::from_str::<TierId>("12").unwrap(), TierId(12));
+        assert_eq!(WorkloadId::from(3).to_string(), "3");
+        assert_eq!(UserId(5).get(), 5);
     }
 }

@@ -25,14 +25,64 @@ pub mod vm_status {
 
     /// A human name for a status code; `-` when there is none.
     pub fn name(code: Option<i64>) -> &'static str {
-        match code {
-            Some(POWERED_ON) => "powered on",
-            Some(POWERED_OFF) => "powered off",
-            Some(TRANSITIONING) => "transitioning",
-            Some(PROVISIONING) => "provisioning",
-            Some(_) => "unknown",
-            None => "-",
+        code.map_or("-", |c| super::VmStatus::from(c).name())
+    }
+}
+
+/// A VM's status, from the code the API reports in `status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VmStatus {
+    /// A power action is in progress (3).
+    Transitioning,
+    /// Running (4).
+    PoweredOn,
+    /// Stopped (8).
+    PoweredOff,
+    /// Being built from an order (100).
+    Provisioning,
+    /// A code the documentation does not name.
+    Unknown(i64),
+}
+
+impl VmStatus {
+    /// The code as the API reports it.
+    pub fn code(self) -> i64 {
+        match self {
+            VmStatus::Transitioning => vm_status::TRANSITIONING,
+            VmStatus::PoweredOn => vm_status::POWERED_ON,
+            VmStatus::PoweredOff => vm_status::POWERED_OFF,
+            VmStatus::Provisioning => vm_status::PROVISIONING,
+            VmStatus::Unknown(code) => code,
         }
+    }
+
+    /// A human name (`unknown` for an unknown code).
+    pub fn name(self) -> &'static str {
+        match self {
+            VmStatus::Transitioning => "transitioning",
+            VmStatus::PoweredOn => "powered on",
+            VmStatus::PoweredOff => "powered off",
+            VmStatus::Provisioning => "provisioning",
+            VmStatus::Unknown(_) => "unknown",
+        }
+    }
+}
+
+impl From<i64> for VmStatus {
+    fn from(code: i64) -> Self {
+        match code {
+            vm_status::TRANSITIONING => VmStatus::Transitioning,
+            vm_status::POWERED_ON => VmStatus::PoweredOn,
+            vm_status::POWERED_OFF => VmStatus::PoweredOff,
+            vm_status::PROVISIONING => VmStatus::Provisioning,
+            other => VmStatus::Unknown(other),
+        }
+    }
+}
+
+impl std::fmt::Display for VmStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.name(), self.code())
     }
 }
 
@@ -82,6 +132,11 @@ impl PowerAction {
     }
 
     /// The status the VM ends in.
+    pub fn target(self) -> VmStatus {
+        VmStatus::from(self.target_status())
+    }
+
+    /// The code of the status the VM ends in.
     pub fn target_status(self) -> i64 {
         match self {
             PowerAction::On | PowerAction::Reboot | PowerAction::Reset => vm_status::POWERED_ON,
@@ -533,5 +588,11 @@ mod tests {
         }
         assert_eq!(PowerAction::parse("forceoff"), None);
         assert_eq!(PowerAction::ForceOff.target_status(), vm_status::POWERED_OFF);
+        assert_eq!(PowerAction::Reboot.target(), VmStatus::PoweredOn);
+        for code in [3, 4, 8, 100, 7, -1] {
+            assert_eq!(VmStatus::from(code).code(), code);
+        }
+        assert_eq!(VmStatus::from(7), VmStatus::Unknown(7));
+        assert_eq!(vm_status::name(Some(7)), "unknown");
     }
 }

@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// A body that did not decode: where, and why.
+#[non_exhaustive]
 #[derive(Debug, thiserror::Error)]
 #[error("at JSON path {json_path}")]
 pub struct DecodeError {

@@ -29,5 +29,5 @@ pub use api_version::ApiVersion;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error_body::ErrorBody;
 pub use identity::{Account, Me, User, UserLinks};
-pub use ids::{AccountId, CoreInstanceId};
+pub use ids::{AccountId, CoreInstanceId, TierId, UserId, VmId, WorkloadId};
 pub use token::{AccessToken, ExpiresInUnit, TokenFormatError};

@@ -78,6 +78,7 @@ pub fn valid_nonce(nonce: &str) -> bool {
 }
 
 /// A parsed `ARMOR-PSK` header.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PskHeader<'a> {
     /// The API key id.

@@ -19,8 +19,8 @@ use axum::response::{IntoResponse, Response};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::config::ReissueFault;
-use crate::error::{ApiError, JsonBody};
-use crate::server::MAX_BODY;
+use crate::error::ApiError;
+use crate::helpers::{JsonBody, MAX_BODY, random_hex};
 use crate::state::{AppState, Issued, LoginRefused};
 
 /// `POST /auth/authorize`.
@@ -105,7 +105,7 @@ pub async fn reissue(
 }
 
 fn token_response(state: &AppState, issued: Issued) -> TokenResponse {
-    let id_token = format!("emulator.{}.id", crate::state::random_hex(8));
+    let id_token = format!("emulator.{}.id", random_hex(8));
     TokenResponse::new(
         SecretString::from(issued.token),
         Some(SecretString::from(id_token)),

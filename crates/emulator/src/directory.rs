@@ -10,8 +10,8 @@ use serde_json::Value;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::estate::address;
+use crate::helpers::id;
 use crate::state::AppState;
-use crate::vms::id;
 
 /// `GET /locations`.
 pub async fn locations(

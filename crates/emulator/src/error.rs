@@ -6,8 +6,6 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-pub use crate::body::JsonBody;
-
 /// An error answered with a JSON body in the contract's `ErrorResponse` shape.
 #[derive(Debug)]
 pub struct ApiError {
@@ -32,7 +30,7 @@ impl ApiError {
 
     /// A resource-style error: `{"ErrorCode", "Message", "ReferenceId"}`.
     pub fn resource(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        let body = ErrorBody::api(code, short(message.into()), crate::state::random_hex(8));
+        let body = ErrorBody::api(code, short(message.into()), crate::random::random_hex(8));
         ApiError { status, body: Box::new(body) }
     }
 

@@ -23,7 +23,7 @@ use crate::state::AppState;
 /// How many fields each response loses or changes.
 pub const MUTATIONS_PER_RESPONSE: usize = 3;
 
-/// The replacements, in the order [`mutation`] numbers them.
+/// The replacements, in the order [`mutate_at`] numbers them.
 pub const KINDS: usize = 8;
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::routing::{get, post};
 use axum::{Json, Router, middleware};
 use tokio::net::TcpListener;
@@ -15,13 +15,11 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::config::EmulatorConfig;
 use crate::error::{self, ApiError};
+use crate::helpers::MAX_BODY;
 use crate::state::AppState;
 use crate::stats::{self, Stats};
 use crate::tls::{self, TlsFiles};
 use crate::{auth, directory, identity, mutate, vms, workloads};
-
-/// The largest request body accepted (1 MiB); larger ones get 413.
-pub const MAX_BODY: usize = 1024 * 1024;
 
 fn router(state: Arc<AppState>) -> Router {
     let protected = Router::new()
@@ -52,11 +50,29 @@ fn router(state: Arc<AppState>) -> Router {
         .merge(protected)
         .route("/_emulator/stats", get(stats_handler))
         .method_not_allowed_fallback(error::method_not_allowed)
-        .route_layer(middleware::from_fn_with_state(state.clone(), stats::count))
+        .route_layer(middleware::from_fn_with_state(state.clone(), count))
         .route_layer(middleware::from_fn_with_state(state.clone(), mutate::responses))
         .fallback(unmatched)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
+}
+
+/// Middleware that counts each request under its matched route, or `<unmatched>`.
+async fn count(
+    State(state): State<Arc<AppState>>,
+    req: Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let method = stats::method_key(req.method());
+    let path = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "<unmatched>".to_owned(), |p| p.as_str().to_owned());
+    let response = next.run(req).await;
+    if !path.starts_with("/_emulator/") {
+        state.stats.record(format!("{method} {path}"), response.status().as_u16());
+    }
+    response
 }
 
 async fn stats_handler(State(state): State<Arc<AppState>>) -> Json<Stats> {

@@ -1,15 +1,10 @@
 //! Request counters per endpoint, served at `GET /_emulator/stats`.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
-use axum::extract::{MatchedPath, Request, State};
 use axum::http::Method;
-use axum::middleware::Next;
-use axum::response::Response;
 use serde::{Deserialize, Serialize};
-
-use crate::state::AppState;
 
 /// Counters of one endpoint.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,20 +63,6 @@ impl StatsRecorder {
     pub fn snapshot(&self) -> Stats {
         self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
-}
-
-/// Middleware that counts each request under its matched route, or `<unmatched>`.
-pub async fn count(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    let method = method_key(req.method());
-    let path = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "<unmatched>".to_owned(), |p| p.as_str().to_owned());
-    let response = next.run(req).await;
-    if !path.starts_with("/_emulator/") {
-        state.stats.record(format!("{method} {path}"), response.status().as_u16());
-    }
-    response
 }
 
 /// The stats key of a method: the standard ones by name, any other as `OTHER`.

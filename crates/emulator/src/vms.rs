@@ -12,23 +12,10 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use crate::auth::Caller;
-use crate::error::{ApiError, JsonBody};
+use crate::error::ApiError;
 use crate::estate::{AccountEstate, AppRecord, TierRecord, dotnet_time, new_vm};
+use crate::helpers::{JsonBody, id, name};
 use crate::state::{AppState, json_response};
-
-/// Parses a numeric path id, or 400.
-pub fn id(kind: &str, raw: &str) -> Result<u32, ApiError> {
-    armor_core::ids::parse_id(kind, raw).map_err(ApiError::invalid)
-}
-
-/// A name from a request body: trimmed, 1-64 characters, no control characters.
-pub fn name(raw: &str) -> Result<String, ApiError> {
-    let n = raw.trim();
-    if n.is_empty() || n.chars().count() > 64 || n.chars().any(char::is_control) {
-        return Err(ApiError::invalid("The name must be 1-64 characters without control characters"));
-    }
-    Ok(n.to_owned())
-}
 
 fn detail(acct: &AccountEstate, vm_id: u32) -> Option<Value> {
     let v = acct.vms.get(&vm_id)?;

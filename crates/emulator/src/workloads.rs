@@ -9,10 +9,10 @@ use axum::http::StatusCode;
 use serde_json::Value;
 
 use crate::auth::Caller;
-use crate::error::{ApiError, JsonBody};
+use crate::error::ApiError;
 use crate::estate::{AccountEstate, TierRecord};
+use crate::helpers::{JsonBody, id, name};
 use crate::state::AppState;
-use crate::vms::{id, name};
 
 fn workload(acct: &AccountEstate, app_id: u32, account: u32, with_tiers: bool) -> Result<Value, ApiError> {
     let app = acct.app(app_id, account)?;

@@ -8,40 +8,42 @@ use armor_client::core::{Account, AccountId};
 use crate::args::Format;
 use crate::cmd::session::account_label;
 use crate::context::Context;
-use crate::output::{self, full_name, or_dash};
+use crate::output::{self, Render, full_name, or_dash};
 
 pub async fn whoami(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let client = ctx.client()?;
     let me = client.whoami().await?;
-    if ctx.format == Format::Json {
-        return output::json(out, &me);
-    }
-    let session = client.session().await?;
-    let u = &me.user;
-    output::fields(
-        out,
-        &[
-            ("User", u.username.clone()),
-            ("Name", full_name(u.first_name.as_deref(), u.last_name.as_deref())),
-            ("User id", or_dash(u.links.as_ref().and_then(|l| l.user_id))),
-            ("Server", session.server.clone()),
-            ("Account", account_label(&session)),
-        ],
-    )?;
-    writeln!(out)?;
-    accounts_table(out, &me.accounts, session.account_id)
+    // Only the text view shows the session's server and account context.
+    let session = match ctx.format {
+        Format::Json => None,
+        Format::Table => Some(client.session().await?),
+    };
+    Render::new(ctx.format, out).with(&me, |out| {
+        let Some(session) = session else { return Ok(()) };
+        let u = &me.user;
+        output::fields(
+            out,
+            &[
+                ("User", u.username.clone()),
+                ("Name", full_name(u.first_name.as_deref(), u.last_name.as_deref())),
+                ("User id", or_dash(u.links.as_ref().and_then(|l| l.user_id))),
+                ("Server", session.server.clone()),
+                ("Account", account_label(&session)),
+            ],
+        )?;
+        writeln!(out)?;
+        accounts_table(out, &me.accounts, session.account_id)
+    })
 }
 
 pub async fn list(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let client = ctx.client()?;
     let accounts = client.accounts().list().await?;
-    match ctx.format {
-        Format::Json => output::json(out, &accounts),
-        Format::Table => {
-            let current = client.session().await.ok().and_then(|s| s.account_id);
-            accounts_table(out, &accounts, current)
-        }
-    }
+    let current = match ctx.format {
+        Format::Json => None,
+        Format::Table => client.session().await.ok().and_then(|s| s.account_id),
+    };
+    Render::new(ctx.format, out).with(&accounts, |out| accounts_table(out, &accounts, current))
 }
 
 fn accounts_table(out: &mut dyn Write, accounts: &[Account], current: Option<AccountId>) -> Result<()> {
@@ -67,14 +69,9 @@ pub async fn context(ctx: &Context, id: Option<String>, out: &mut dyn Write) -> 
         None => client.session().await?,
         Some(id) => client.set_account(id.parse::<AccountId>()?).await?,
     };
-    match ctx.format {
-        Format::Json => output::json(
-            out,
-            &serde_json::json!({
-                "account_id": session.account_id,
-                "account_name": session.account().and_then(|a| a.name.clone()),
-            }),
-        ),
-        Format::Table => Ok(writeln!(out, "{}", account_label(&session))?),
-    }
+    let value = serde_json::json!({
+        "account_id": session.account_id,
+        "account_name": session.account().and_then(|a| a.name.clone()),
+    });
+    Render::new(ctx.format, out).with(&value, |out| Ok(writeln!(out, "{}", account_label(&session))?))
 }

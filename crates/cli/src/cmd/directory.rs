@@ -3,17 +3,16 @@
 use std::io::Write;
 
 use anyhow::{Result, bail};
-use armor_client::core::AccountId;
 use armor_client::core::accounts::AccountUser;
 use armor_client::core::ids::parse_id;
 use armor_client::core::infra::Datacenter;
+use armor_client::core::{AccountId, UserId};
 
-use crate::args::Format;
 use crate::args_res::{DatacenterCommand, UserCommand};
 use crate::cmd::session::rfc3339;
 use crate::context::Context;
 use crate::glob;
-use crate::output::{self, full_name, labelled, or_dash};
+use crate::output::{Render, full_name, labelled, or_dash};
 
 pub async fn user(ctx: &Context, cmd: UserCommand, out: &mut dyn Write) -> Result<()> {
     let client = ctx.client()?;
@@ -30,31 +29,29 @@ pub async fn user(ctx: &Context, cmd: UserCommand, out: &mut dyn Write) -> Resul
                         && glob::keep(last_name.as_deref(), u.last_name.as_deref())
                 })
                 .collect();
-            if ctx.format == Format::Json {
-                return output::json(out, &users);
-            }
-            let rows = users
-                .iter()
-                .map(|u| {
-                    vec![
-                        or_dash(u.id),
-                        or_dash(u.email.as_deref()),
-                        or_dash(u.first_name.as_deref()),
-                        or_dash(u.last_name.as_deref()),
-                        or_dash(u.status.as_deref()),
-                    ]
-                })
-                .collect();
-            output::table(out, &["id", "email", "first name", "last name", "status"], rows)
+            Render::new(ctx.format, out).table(
+                &users,
+                &["id", "email", "first name", "last name", "status"],
+                || {
+                    users
+                        .iter()
+                        .map(|u| {
+                            vec![
+                                or_dash(u.id),
+                                or_dash(u.email.as_deref()),
+                                or_dash(u.first_name.as_deref()),
+                                or_dash(u.last_name.as_deref()),
+                                or_dash(u.status.as_deref()),
+                            ]
+                        })
+                        .collect()
+                },
+            )
         }
         UserCommand::Show { id } => {
-            let u = client.users().get(parse_id("user", &id).map_err(anyhow::Error::msg)?).await?;
-            if ctx.format == Format::Json {
-                return output::json(out, &u);
-            }
-            output::fields(
-                out,
-                &[
+            let u = client.users().get(UserId(parse_id("user", &id).map_err(anyhow::Error::msg)?)).await?;
+            Render::new(ctx.format, out).fields(&u, || {
+                vec![
                     ("Id", or_dash(u.id)),
                     ("E-mail", or_dash(u.email.as_deref())),
                     ("Name", full_name(u.first_name.as_deref(), u.last_name.as_deref())),
@@ -62,8 +59,8 @@ pub async fn user(ctx: &Context, cmd: UserCommand, out: &mut dyn Write) -> Resul
                     ("Time zone", or_dash(u.timezone.as_deref())),
                     ("Last login", or_dash(u.last_login.map(rfc3339))),
                     ("API keys", or_dash(u.api_key_count)),
-                ],
-            )
+                ]
+            })
         }
     }
 }
@@ -84,21 +81,18 @@ pub async fn datacenter(ctx: &Context, cmd: DatacenterCommand, out: &mut dyn Wri
                 .is_none_or(|l| d.location.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(l)))
         })
         .collect();
-    if ctx.format == Format::Json {
-        return output::json(out, &list);
-    }
-    let rows = list
-        .iter()
-        .map(|d| {
-            vec![
-                or_dash(d.id),
-                or_dash(d.location.as_deref()),
-                or_dash(d.name.as_deref()),
-                or_dash(Some(d.zones.join(", ")).filter(|z| !z.is_empty())),
-            ]
-        })
-        .collect();
-    output::table(out, &["id", "location", "name", "zones"], rows)
+    Render::new(ctx.format, out).table(&list, &["id", "location", "name", "zones"], || {
+        list.iter()
+            .map(|d| {
+                vec![
+                    or_dash(d.id),
+                    or_dash(d.location.as_deref()),
+                    or_dash(d.name.as_deref()),
+                    or_dash(Some(d.zones.join(", ")).filter(|z| !z.is_empty())),
+                ]
+            })
+            .collect()
+    })
 }
 
 pub async fn account_show(ctx: &Context, raw: &str, out: &mut dyn Write) -> Result<()> {
@@ -107,12 +101,8 @@ pub async fn account_show(ctx: &Context, raw: &str, out: &mut dyn Write) -> Resu
     let Some(a) = accounts.into_iter().find(|a| a.id == id) else {
         bail!("account {id} is not one of your accounts; see `armor account list`");
     };
-    if ctx.format == Format::Json {
-        return output::json(out, &a);
-    }
-    output::fields(
-        out,
-        &[
+    Render::new(ctx.format, out).fields(&a, || {
+        vec![
             ("Id", a.id.to_string()),
             ("Name", or_dash(a.name.as_deref())),
             ("Status", or_dash(a.status.as_deref())),
@@ -123,8 +113,8 @@ pub async fn account_show(ctx: &Context, raw: &str, out: &mut dyn Write) -> Resu
                 "Products",
                 or_dash(a.products.as_ref().map(|p| p.names().join(", ")).filter(|p| !p.is_empty())),
             ),
-        ],
-    )
+        ]
+    })
 }
 
 pub async fn account_address(ctx: &Context, raw: Option<&str>, out: &mut dyn Write) -> Result<()> {
@@ -137,26 +127,22 @@ pub async fn account_address(ctx: &Context, raw: Option<&str>, out: &mut dyn Wri
         },
     };
     let a = client.accounts().address(id).await?;
-    if ctx.format == Format::Json {
-        return output::json(out, &a);
-    }
-    let street = [a.address_line1.as_deref(), a.address_line2.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ");
-    let city = [a.city.as_deref(), a.state.as_deref(), a.postal_code.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    output::fields(
-        out,
-        &[
+    Render::new(ctx.format, out).fields(&a, || {
+        let street = [a.address_line1.as_deref(), a.address_line2.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+        let city = [a.city.as_deref(), a.state.as_deref(), a.postal_code.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        vec![
             ("Account", labelled(a.account_id.as_deref(), a.name.as_deref())),
             ("Street", or_dash(Some(street).filter(|s| !s.is_empty()))),
             ("City", or_dash(Some(city).filter(|s| !s.is_empty()))),
             ("Country", or_dash(a.country.as_deref())),
-        ],
-    )
+        ]
+    })
 }

@@ -2,8 +2,10 @@
 
 mod account;
 mod api;
+#[cfg(feature = "emulator")]
 mod demo;
 mod directory;
+#[cfg(feature = "emulator")]
 mod emulator;
 pub mod exec;
 mod man;
@@ -27,11 +29,13 @@ pub async fn run(mut cli: Cli, out: &mut dyn Write) -> Result<()> {
     let Some(code) = cli.global.jq.take() else {
         return run_command(cli, out).await;
     };
+    #[cfg(feature = "emulator")]
+    if matches!(cli.command, Command::Emulator(_) | Command::Demo) {
+        bail!("--jq works only with commands that print JSON; this one does not");
+    }
     if matches!(
         cli.command,
-        Command::Emulator(_)
-            | Command::Demo
-            | Command::Completions { .. }
+        Command::Completions { .. }
             | Command::Man { .. }
             | Command::Exec { .. }
             | Command::Token(TokenCommand::Print)
@@ -51,10 +55,16 @@ async fn run_command(cli: Cli, out: &mut dyn Write) -> Result<()> {
     let global = cli.global;
     let ctx = || Context::from_global(&global);
     match cli.command {
+        #[cfg(feature = "emulator")]
         Command::Emulator(args) => emulator::run(args, out).await,
+        #[cfg(feature = "emulator")]
+        Command::Demo => demo::run(global.output, out).await,
+        #[cfg(not(feature = "emulator"))]
+        Command::NoEmulator { .. } => bail!(
+            "this armor was built without the emulator: `armor emulator` and `armor demo` need the `emulator` feature of armor-cli (on by default: cargo install armor-cli)"
+        ),
         Command::Man { dir } => man::run(&dir, out),
         Command::Exec { command } => exec::run(&ctx()?, command).await,
-        Command::Demo => demo::run(global.output, out).await,
         Command::Completions { shell } => {
             // clap_complete panics on write errors, so render first, then write.
             let mut script = Vec::new();

@@ -7,10 +7,9 @@ use armor_client::{Credentials, SessionStore, Settings};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::args::Format;
 use crate::cmd::session::rfc3339;
 use crate::context::Context;
-use crate::output::{self, or_dash};
+use crate::output::{self, Render, or_dash};
 
 /// One row of `armor profile list`.
 #[derive(Debug, Serialize)]
@@ -65,34 +64,33 @@ pub fn list(ctx: &Context, out: &mut dyn Write) -> Result<()> {
         }
         rows.push(row);
     }
-    if ctx.format == Format::Json {
-        return output::json(out, &rows);
-    }
-    if rows.is_empty() {
-        writeln!(out, "No profiles yet; run `armor login` (add --profile NAME for another one).")?;
-        return Ok(());
-    }
-    let table = rows
-        .iter()
-        .map(|r| {
-            let expires = match (&r.expires_at, r.expired) {
-                (Some(at), true) => format!("{at} (expired)"),
-                (Some(at), false) => at.clone(),
-                (None, _) if r.mode == Some("api_key") => "never".into(),
-                (None, _) => "-".into(),
-            };
-            vec![
-                if r.default { "*".into() } else { String::new() },
-                r.name.clone(),
-                r.server.clone().unwrap_or_else(|| r.error.clone().unwrap_or_default()),
-                or_dash(r.mode),
-                or_dash(r.identity.as_deref()),
-                or_dash(r.account_id),
-                expires,
-            ]
-        })
-        .collect();
-    output::table(out, &["", "name", "server", "mode", "user or key", "account", "expires"], table)
+    Render::new(ctx.format, out).with(&rows, |out| {
+        if rows.is_empty() {
+            writeln!(out, "No profiles yet; run `armor login` (add --profile NAME for another one).")?;
+            return Ok(());
+        }
+        let table = rows
+            .iter()
+            .map(|r| {
+                let expires = match (&r.expires_at, r.expired) {
+                    (Some(at), true) => format!("{at} (expired)"),
+                    (Some(at), false) => at.clone(),
+                    (None, _) if r.mode == Some("api_key") => "never".into(),
+                    (None, _) => "-".into(),
+                };
+                vec![
+                    if r.default { "*".into() } else { String::new() },
+                    r.name.clone(),
+                    r.server.clone().unwrap_or_else(|| r.error.clone().unwrap_or_default()),
+                    or_dash(r.mode),
+                    or_dash(r.identity.as_deref()),
+                    or_dash(r.account_id),
+                    expires,
+                ]
+            })
+            .collect();
+        output::table(out, &["", "name", "server", "mode", "user or key", "account", "expires"], table)
+    })
 }
 
 pub fn use_profile(ctx: &Context, name: &str, out: &mut dyn Write) -> Result<()> {
@@ -107,7 +105,6 @@ pub fn use_profile(ctx: &Context, name: &str, out: &mut dyn Write) -> Result<()>
     let mut settings = Settings::load(&ctx.config_dir)?;
     settings.default_profile = Some(name.to_owned());
     settings.save(&ctx.config_dir)?;
-    output::result(ctx.format, out, &serde_json::json!({"default_profile": name}), || {
-        format!("Profile {name} is now the default.")
-    })
+    Render::new(ctx.format, out)
+        .line(&serde_json::json!({"default_profile": name}), || format!("Profile {name} is now the default."))
 }

@@ -9,9 +9,9 @@ use jiff::{Timestamp, Unit};
 use secrecy::SecretString;
 use serde::Serialize;
 
-use crate::args::{Format, LoginArgs, LogoutArgs};
+use crate::args::{LoginArgs, LogoutArgs};
 use crate::context::Context;
-use crate::output::{self, human_duration, labelled, or_dash};
+use crate::output::{Render, human_duration, labelled, or_dash};
 use crate::prompt;
 
 /// Where the credentials of a login come from, already resolved.
@@ -77,9 +77,8 @@ pub async fn login_with(
 
 fn print_login(ctx: &Context, client: &Client, session: &Session, out: &mut dyn Write) -> Result<()> {
     let view = StatusView::new(ctx, client, session);
-    match ctx.format {
-        Format::Json => output::json(out, &view),
-        Format::Table => {
+    Render::new(ctx.format, out).with(&view, |out| {
+        {
             let with = view.key_id.as_ref().map(|k| format!(" with API key {k}")).unwrap_or_default();
             writeln!(
                 out,
@@ -108,7 +107,7 @@ fn print_login(ctx: &Context, client: &Client, session: &Session, out: &mut dyn 
             }
             Ok(())
         }
-    }
+    })
 }
 
 pub async fn logout(ctx: &Context, args: LogoutArgs, out: &mut dyn Write) -> Result<()> {
@@ -134,48 +133,42 @@ pub async fn logout(ctx: &Context, args: LogoutArgs, out: &mut dyn Write) -> Res
         }
     }
     client.logout().await?;
-    match ctx.format {
-        Format::Json => output::json(out, &serde_json::json!({"profile": ctx.profile, "logged_out": true})),
-        Format::Table => Ok(writeln!(out, "Logged out of {} (profile {}).", session.server, ctx.profile)?),
-    }
+    Render::new(ctx.format, out)
+        .line(&serde_json::json!({"profile": ctx.profile, "logged_out": true}), || {
+            format!("Logged out of {} (profile {}).", session.server, ctx.profile)
+        })
 }
 
 pub async fn status(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let client = ctx.client()?;
     let session = client.session().await?;
     let view = StatusView::new(ctx, &client, &session);
-    match ctx.format {
-        Format::Json => output::json(out, &view)?,
-        Format::Table => {
-            let remaining = match view.seconds_remaining {
-                Some(s) if s > 0 => human_duration(s),
-                Some(_) => "none".into(),
-                None => "does not expire".into(),
-            };
-            let mode = match &view.key_id {
-                Some(k) => format!("API key {k} (ARMOR-PSK)"),
-                None => "token (FH-AUTH)".into(),
-            };
-            output::fields(
-                out,
-                &[
-                    ("Profile", view.profile.clone()),
-                    ("Server", view.server.clone()),
-                    ("API version", view.api_version.clone()),
-                    ("Auth mode", mode),
-                    ("User", view.username.clone()),
-                    ("Account", account_label(&session)),
-                    ("Started", or_dash(view.started_at.as_deref())),
-                    ("Expires", or_dash(view.expires_at.as_deref())),
-                    ("Remaining", remaining),
-                    ("Renew after", or_dash(view.renew_after.as_deref())),
-                    ("State", view.state.replace('_', " ")),
-                    ("Secret", secret_label(&session, view.secret_location)),
-                    ("Session file", or_dash(view.session_file.as_deref())),
-                ],
-            )?;
-        }
-    }
+    Render::new(ctx.format, out).fields(&view, || {
+        let remaining = match view.seconds_remaining {
+            Some(s) if s > 0 => human_duration(s),
+            Some(_) => "none".into(),
+            None => "does not expire".into(),
+        };
+        let mode = match &view.key_id {
+            Some(k) => format!("API key {k} (ARMOR-PSK)"),
+            None => "token (FH-AUTH)".into(),
+        };
+        vec![
+            ("Profile", view.profile.clone()),
+            ("Server", view.server.clone()),
+            ("API version", view.api_version.clone()),
+            ("Auth mode", mode),
+            ("User", view.username.clone()),
+            ("Account", account_label(&session)),
+            ("Started", or_dash(view.started_at.as_deref())),
+            ("Expires", or_dash(view.expires_at.as_deref())),
+            ("Remaining", remaining),
+            ("Renew after", or_dash(view.renew_after.as_deref())),
+            ("State", view.state.replace('_', " ")),
+            ("Secret", secret_label(&session, view.secret_location)),
+            ("Session file", or_dash(view.session_file.as_deref())),
+        ]
+    })?;
     if view.state == "expired" {
         bail!("the session expired at {}; run `armor login`", or_dash(view.expires_at.as_deref()));
     }
@@ -206,7 +199,7 @@ pub struct StatusView {
 
 impl StatusView {
     pub fn new(ctx: &Context, client: &Client, s: &Session) -> Self {
-        let now = Timestamp::now();
+        let now = client.now();
         let policy = client.renewal_policy();
         let state = match s.freshness(&policy, now) {
             Freshness::Fresh => "active",

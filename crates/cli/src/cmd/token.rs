@@ -7,7 +7,7 @@ use armor_client::core::AccessToken;
 
 use crate::cmd::session::StatusView;
 use crate::context::Context;
-use crate::output::{self, human_duration};
+use crate::output::{Render, human_duration};
 use crate::prompt;
 
 pub async fn reissue(
@@ -50,7 +50,7 @@ pub async fn reissue(
     }
     let renewed = client.reissue_token(given).await.context("token reissue failed")?;
     let view = StatusView::new(ctx, &client, &renewed);
-    output::result(ctx.format, out, &view, || {
+    Render::new(ctx.format, out).line(&view, || {
         format!(
             "Token reissued for profile {}; it expires at {} (in {}).",
             ctx.profile,

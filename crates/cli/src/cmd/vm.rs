@@ -7,18 +7,17 @@ use anyhow::{Result, bail};
 use armor_client::Client;
 use armor_client::core::ids::parse_id;
 use armor_client::core::infra::{
-    DeleteVmRequest, PowerAction, StorageItem, VmDetail, VmOrderRequest, vm_status,
+    DeleteVmRequest, PowerAction, StorageItem, VmDetail, VmOrderRequest, VmStatus, vm_status,
 };
-use armor_client::core::{CoreInstanceId, infra::Vm};
+use armor_client::core::{CoreInstanceId, VmId, infra::Vm};
 use armor_client::resources::WaitOptions;
 use serde_json::json;
 
-use crate::args::Format;
 use crate::args_res::{Change, CreateVm, StopType, VmCommand, Wait};
 use crate::change::{Impact, gate};
 use crate::context::Context;
 use crate::glob;
-use crate::output::{self, labelled, or_dash};
+use crate::output::{Render, labelled, or_dash};
 use crate::prompt;
 
 pub async fn run(ctx: &Context, cmd: VmCommand, out: &mut dyn Write) -> Result<()> {
@@ -58,30 +57,31 @@ async fn list(ctx: &Context, name: Option<&str>, out: &mut dyn Write) -> Result<
     if let (Some(pattern), true) = (name, vms.is_empty()) {
         bail!("no VM in the account matches the name {pattern:?}");
     }
-    if ctx.format == Format::Json {
-        return output::json(out, &vms);
-    }
-    let rows = vms
-        .iter()
-        .map(|v| {
-            vec![
-                or_dash(v.vm_id),
-                or_dash(v.name.as_deref()),
-                vm_status::name(v.status).into(),
-                or_dash(v.workload_name.as_deref()),
-                or_dash(v.location.as_deref()),
-                or_dash(v.operating_system.as_deref()),
-                or_dash(v.ip_address.as_deref()),
-            ]
-        })
-        .collect();
-    output::table(out, &["id", "name", "status", "workload", "location", "os", "ip"], rows)
+    Render::new(ctx.format, out).table(
+        &vms,
+        &["id", "name", "status", "workload", "location", "os", "ip"],
+        || {
+            vms.iter()
+                .map(|v| {
+                    vec![
+                        or_dash(v.vm_id),
+                        or_dash(v.name.as_deref()),
+                        vm_status::name(v.status).into(),
+                        or_dash(v.workload_name.as_deref()),
+                        or_dash(v.location.as_deref()),
+                        or_dash(v.operating_system.as_deref()),
+                        or_dash(v.ip_address.as_deref()),
+                    ]
+                })
+                .collect()
+        },
+    )
 }
 
 async fn show(ctx: &Context, vm: &str, out: &mut dyn Write) -> Result<()> {
     let client = ctx.client()?;
     let detail = match vm.parse::<u32>() {
-        Ok(_) => client.vms().get(vm_id(vm)?).await?,
+        Ok(_) => client.vms().get(VmId(vm_id(vm)?)).await?,
         Err(_) => {
             let guid: CoreInstanceId = vm.parse().map_err(|_| {
                 anyhow::anyhow!("invalid VM {vm:?}: expected a VM id (a number) or a core instance GUID")
@@ -93,18 +93,14 @@ async fn show(ctx: &Context, vm: &str, out: &mut dyn Write) -> Result<()> {
 }
 
 fn print_detail(ctx: &Context, d: &VmDetail, out: &mut dyn Write) -> Result<()> {
-    if ctx.format == Format::Json {
-        return output::json(out, d);
-    }
-    let disks = d
-        .disks
-        .iter()
-        .map(|k| or_dash(k.capacity.map(|c| format!("{} GB", c / 1024))))
-        .collect::<Vec<_>>()
-        .join(", ");
-    output::fields(
-        out,
-        &[
+    Render::new(ctx.format, out).fields(d, || {
+        let disks = d
+            .disks
+            .iter()
+            .map(|k| or_dash(k.capacity.map(|c| format!("{} GB", c / 1024))))
+            .collect::<Vec<_>>()
+            .join(", ");
+        vec![
             ("Id", or_dash(d.id)),
             ("Name", or_dash(d.name.as_deref())),
             (
@@ -120,8 +116,8 @@ fn print_detail(ctx: &Context, d: &VmDetail, out: &mut dyn Write) -> Result<()> 
             ("Memory", d.memory.map_or("-".into(), |m| format!("{m} MB"))),
             ("Disks", if disks.is_empty() { "-".into() } else { disks }),
             ("SKU", or_dash(d.product.as_ref().and_then(|p| p.sku.as_deref()))),
-        ],
-    )
+        ]
+    })
 }
 
 async fn power(
@@ -140,13 +136,12 @@ async fn power(
     if gate(out, &client, change, impact, &what, ("POST", &path, None)).await? {
         return Ok(());
     }
-    let mut vm = client.vms().power(id, action).await?;
+    let mut vm = client.vms().power(VmId(id), action).await?;
     if wait.wait {
-        vm = wait_for(&client, id, action.target_status(), Duration::from_secs(wait.timeout)).await?;
+        vm = wait_for(&client, id, action.target(), Duration::from_secs(wait.timeout)).await?;
     }
-    output::result(ctx.format, out, &vm, || {
-        format!("VM {id} ({}): {}.", or_dash(vm.name.as_deref()), vm_status::name(vm.status))
-    })
+    Render::new(ctx.format, out)
+        .line(&vm, || format!("VM {id} ({}): {}.", or_dash(vm.name.as_deref()), vm_status::name(vm.status)))
 }
 
 fn verb(action: PowerAction) -> &'static str {
@@ -160,16 +155,16 @@ fn verb(action: PowerAction) -> &'static str {
     }
 }
 
-async fn wait_for(client: &Client, id: u32, status: i64, timeout: Duration) -> Result<VmDetail> {
+async fn wait_for(client: &Client, id: u32, status: VmStatus, timeout: Duration) -> Result<VmDetail> {
     let spinner = std::io::stderr().is_terminal().then(|| {
         let pb = indicatif::ProgressBar::new_spinner();
         pb.enable_steady_tick(Duration::from_millis(120));
         pb
     });
-    let options = WaitOptions { timeout, interval: Duration::from_millis(500) };
+    let options = WaitOptions::new(timeout, Duration::from_millis(500));
     let result = client
         .vms()
-        .wait_for_status(id, status, options, |vm| {
+        .wait_for_status(VmId(id), status, options, |vm| {
             if let Some(pb) = &spinner {
                 pb.set_message(format!(
                     "VM {id} ({}): {}",
@@ -196,10 +191,9 @@ async fn rename(ctx: &Context, raw: &str, new_name: &str, change: Change, out: &
     if gate(out, &client, change, Impact::High, &what, ("PUT", &format!("/vms/{id}"), Some(body))).await? {
         return Ok(());
     }
-    let vm = client.vms().rename(id, new_name).await?;
-    output::result(ctx.format, out, &vm, || {
-        format!("VM {id} is now named {:?}.", vm.name.as_deref().unwrap_or(new_name))
-    })
+    let vm = client.vms().rename(VmId(id), new_name).await?;
+    Render::new(ctx.format, out)
+        .line(&vm, || format!("VM {id} is now named {:?}.", vm.name.as_deref().unwrap_or(new_name)))
 }
 
 async fn remove(
@@ -231,7 +225,7 @@ async fn remove(
         return Ok(());
     }
     client.vms().remove(&request).await?;
-    output::result(ctx.format, out, &json!({"vmId": id, "removed": true}), || format!("VM {id} removed."))
+    Render::new(ctx.format, out).line(&json!({"vmId": id, "removed": true}), || format!("VM {id} removed."))
 }
 
 async fn create(ctx: &Context, args: CreateVm, out: &mut dyn Write) -> Result<()> {
@@ -264,19 +258,14 @@ async fn create(ctx: &Context, args: CreateVm, out: &mut dyn Write) -> Result<()
     )?;
     order.secret = secret;
     let placed = client.orders().create_vm(&order).await?;
-    match ctx.format {
-        Format::Json => output::json(out, &placed),
-        Format::Table => {
-            let ids: Vec<String> =
-                placed.vms.iter().filter_map(|v| v.get("vmId")).map(|v| v.to_string()).collect();
-            let line = format!(
-                "Order {} {}: VM(s) {}.",
-                or_dash(placed.id),
-                or_dash(placed.status.as_deref()),
-                ids.join(", ")
-            );
-            writeln!(out, "{}", crate::sanitize::line(&line))?;
-            Ok(())
-        }
-    }
+    Render::new(ctx.format, out).line(&placed, || {
+        let ids: Vec<String> =
+            placed.vms.iter().filter_map(|v| v.get("vmId")).map(|v| v.to_string()).collect();
+        format!(
+            "Order {} {}: VM(s) {}.",
+            or_dash(placed.id),
+            or_dash(placed.status.as_deref()),
+            ids.join(", ")
+        )
+    })
 }

@@ -5,14 +5,14 @@ use std::io::Write;
 use anyhow::{Result, bail};
 use armor_client::core::ids::parse_id;
 use armor_client::core::infra::{Tier, Workload, vm_status};
+use armor_client::core::{TierId, WorkloadId};
 use serde_json::json;
 
-use crate::args::Format;
 use crate::args_res::{TierCommand, WorkloadCommand};
 use crate::change::{Impact, gate};
 use crate::context::Context;
 use crate::glob;
-use crate::output::{self, or_dash};
+use crate::output::{self, Render, or_dash};
 
 fn id(kind: &str, raw: &str) -> Result<u32> {
     parse_id(kind, raw).map_err(anyhow::Error::msg)
@@ -32,47 +32,47 @@ pub async fn workload(ctx: &Context, cmd: WorkloadCommand, out: &mut dyn Write) 
             let list: Vec<Workload> = client.workloads().list().await?;
             let list: Vec<Workload> =
                 list.into_iter().filter(|w| glob::keep(name.as_deref(), w.name.as_deref())).collect();
-            if ctx.format == Format::Json {
-                return output::json(out, &list);
-            }
-            let rows = list
-                .iter()
-                .map(|w| {
-                    vec![
-                        or_dash(w.id),
-                        or_dash(w.name.as_deref()),
-                        or_dash(w.location.as_deref()),
-                        or_dash(w.tier_count),
-                        or_dash(w.vm_count),
-                        vm_status::name(w.status).into(),
-                    ]
-                })
-                .collect();
-            output::table(out, &["id", "name", "location", "tiers", "vms", "status"], rows)
+            Render::new(ctx.format, out).table(
+                &list,
+                &["id", "name", "location", "tiers", "vms", "status"],
+                || {
+                    list.iter()
+                        .map(|w| {
+                            vec![
+                                or_dash(w.id),
+                                or_dash(w.name.as_deref()),
+                                or_dash(w.location.as_deref()),
+                                or_dash(w.tier_count),
+                                or_dash(w.vm_count),
+                                vm_status::name(w.status).into(),
+                            ]
+                        })
+                        .collect()
+                },
+            )
         }
         WorkloadCommand::Show { id: raw } => {
-            let w = client.workloads().get(id("workload", &raw)?).await?;
-            if ctx.format == Format::Json {
-                return output::json(out, &w);
-            }
-            output::fields(
-                out,
-                &[
-                    ("Id", or_dash(w.id)),
-                    ("Name", or_dash(w.name.as_deref())),
-                    ("Location", or_dash(w.location.as_deref())),
-                    ("Status", vm_status::name(w.status).into()),
-                    ("Tiers", or_dash(w.tier_count)),
-                    ("VMs", or_dash(w.vm_count)),
-                    ("CPU", or_dash(w.total_cpu)),
-                    ("Memory", or_dash(w.total_memory.map(|m| format!("{m} MB")))),
-                ],
-            )?;
-            let tiers = w.tiers.as_deref().unwrap_or_default();
-            writeln!(out)?;
-            tiers_table(out, tiers)?;
-            writeln!(out)?;
-            vms_table(out, tiers)
+            let w = client.workloads().get(WorkloadId(id("workload", &raw)?)).await?;
+            Render::new(ctx.format, out).with(&w, |out| {
+                output::fields(
+                    out,
+                    &[
+                        ("Id", or_dash(w.id)),
+                        ("Name", or_dash(w.name.as_deref())),
+                        ("Location", or_dash(w.location.as_deref())),
+                        ("Status", vm_status::name(w.status).into()),
+                        ("Tiers", or_dash(w.tier_count)),
+                        ("VMs", or_dash(w.vm_count)),
+                        ("CPU", or_dash(w.total_cpu)),
+                        ("Memory", or_dash(w.total_memory.map(|m| format!("{m} MB")))),
+                    ],
+                )?;
+                let tiers = w.tiers.as_deref().unwrap_or_default();
+                writeln!(out)?;
+                tiers_table(out, tiers)?;
+                writeln!(out)?;
+                vms_table(out, tiers)
+            })
         }
         WorkloadCommand::Rename { id: raw, new_name, change } => {
             let wid = id("workload", &raw)?;
@@ -84,8 +84,8 @@ pub async fn workload(ctx: &Context, cmd: WorkloadCommand, out: &mut dyn Write) 
             {
                 return Ok(());
             }
-            let w = client.workloads().rename(wid, &new_name).await?;
-            output::result(ctx.format, out, &w, || {
+            let w = client.workloads().rename(WorkloadId(wid), &new_name).await?;
+            Render::new(ctx.format, out).line(&w, || {
                 format!("Workload {wid} is now named {:?}.", w.name.as_deref().unwrap_or(&new_name))
             })
         }
@@ -97,10 +97,9 @@ pub async fn workload(ctx: &Context, cmd: WorkloadCommand, out: &mut dyn Write) 
             {
                 return Ok(());
             }
-            client.workloads().remove(wid).await?;
-            output::result(ctx.format, out, &json!({"workloadId": wid, "removed": true}), || {
-                format!("Workload {wid} removed.")
-            })
+            client.workloads().remove(WorkloadId(wid)).await?;
+            Render::new(ctx.format, out)
+                .line(&json!({"workloadId": wid, "removed": true}), || format!("Workload {wid} removed."))
         }
     }
 }
@@ -112,10 +111,7 @@ fn print_tiers(
     value: &impl serde::Serialize,
     tiers: &[Tier],
 ) -> Result<()> {
-    match ctx.format {
-        Format::Json => output::json(out, value),
-        Format::Table => tiers_table(out, tiers),
-    }
+    Render::new(ctx.format, out).with(value, |out| tiers_table(out, tiers))
 }
 
 fn tiers_table(out: &mut dyn Write, tiers: &[Tier]) -> Result<()> {
@@ -152,13 +148,14 @@ pub async fn tier(ctx: &Context, cmd: TierCommand, out: &mut dyn Write) -> Resul
     let client = ctx.client()?;
     match cmd {
         TierCommand::List { workload, name } => {
-            let tiers = client.tiers(id("workload", &workload)?).list().await?;
+            let tiers = client.tiers(WorkloadId(id("workload", &workload)?)).list().await?;
             let tiers: Vec<Tier> =
                 tiers.into_iter().filter(|t| glob::keep(name.as_deref(), t.name.as_deref())).collect();
             print_tiers(ctx, out, &tiers, &tiers)
         }
         TierCommand::Show { workload, id: raw } => {
-            let t = client.tiers(id("workload", &workload)?).get(id("tier", &raw)?).await?;
+            let t =
+                client.tiers(WorkloadId(id("workload", &workload)?)).get(TierId(id("tier", &raw)?)).await?;
             print_tiers(ctx, out, &t, std::slice::from_ref(&t))
         }
         TierCommand::Add { workload, name, change } => {
@@ -171,7 +168,7 @@ pub async fn tier(ctx: &Context, cmd: TierCommand, out: &mut dyn Write) -> Resul
             {
                 return Ok(());
             }
-            let w = client.tiers(wid).add(&name).await?;
+            let w = client.tiers(WorkloadId(wid)).add(&name).await?;
             let added = w
                 .tiers
                 .as_deref()
@@ -180,9 +177,8 @@ pub async fn tier(ctx: &Context, cmd: TierCommand, out: &mut dyn Write) -> Resul
                 .rev()
                 .find(|t| t.name.as_deref() == Some(&name))
                 .and_then(|t| t.id);
-            output::result(ctx.format, out, &w, || {
-                format!("Tier {} ({name:?}) added to workload {wid}.", or_dash(added))
-            })
+            Render::new(ctx.format, out)
+                .line(&w, || format!("Tier {} ({name:?}) added to workload {wid}.", or_dash(added)))
         }
         TierCommand::Rename { workload, id: raw, new_name, change } => {
             let (wid, tid) = (id("workload", &workload)?, id("tier", &raw)?);
@@ -201,10 +197,9 @@ pub async fn tier(ctx: &Context, cmd: TierCommand, out: &mut dyn Write) -> Resul
             {
                 return Ok(());
             }
-            let w = client.tiers(wid).rename(tid, &new_name).await?;
-            output::result(ctx.format, out, &w, || {
-                format!("Tier {tid} of workload {wid} is now named {new_name:?}.")
-            })
+            let w = client.tiers(WorkloadId(wid)).rename(TierId(tid), &new_name).await?;
+            Render::new(ctx.format, out)
+                .line(&w, || format!("Tier {tid} of workload {wid} is now named {new_name:?}."))
         }
         TierCommand::Remove { workload, id: raw, change } => {
             let (wid, tid) = (id("workload", &workload)?, id("tier", &raw)?);
@@ -221,13 +216,11 @@ pub async fn tier(ctx: &Context, cmd: TierCommand, out: &mut dyn Write) -> Resul
             {
                 return Ok(());
             }
-            client.tiers(wid).remove(tid).await?;
-            output::result(
-                ctx.format,
-                out,
-                &json!({"workloadId": wid, "tierId": tid, "removed": true}),
-                || format!("Tier {tid} of workload {wid} removed."),
-            )
+            client.tiers(WorkloadId(wid)).remove(TierId(tid)).await?;
+            Render::new(ctx.format, out)
+                .line(&json!({"workloadId": wid, "tierId": tid, "removed": true}), || {
+                    format!("Tier {tid} of workload {wid} removed.")
+                })
         }
     }
 }

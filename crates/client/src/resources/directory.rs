@@ -3,7 +3,7 @@
 use armor_core::accounts::{AccountAddress, AccountUser};
 use armor_core::infra::Datacenter;
 use armor_core::lenient::One;
-use armor_core::{Account, AccountId};
+use armor_core::{Account, AccountId, UserId};
 
 use crate::client::Client;
 use crate::error::Result;
@@ -39,7 +39,7 @@ impl Users<'_> {
     }
 
     /// `GET /users/{id}` (an object, or a one-element list).
-    pub async fn get(&self, id: u32) -> Result<AccountUser> {
+    pub async fn get(&self, id: UserId) -> Result<AccountUser> {
         self.client.get::<One<AccountUser>>(&format!("/users/{id}")).await.map(|o| o.0)
     }
 }

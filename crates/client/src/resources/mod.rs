@@ -9,13 +9,9 @@ pub use directory::{Accounts, Datacenters, Users};
 pub use vms::{Orders, Vms, WaitOptions};
 pub use workloads::{Tiers, Workloads};
 
-use reqwest::Method;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use armor_core::WorkloadId;
 
 use crate::client::Client;
-use crate::error::Result;
-use crate::http::{check_status, decode};
 
 impl Client {
     /// VMs.
@@ -28,8 +24,23 @@ impl Client {
         Workloads { client: self }
     }
 
-    /// The tiers of workload `workload`.
-    pub fn tiers(&self, workload: u32) -> Tiers<'_> {
+    /// The tiers of workload `workload`. Workload and tier ids have types of their own,
+    /// so they cannot be swapped:
+    ///
+    /// ```no_run
+    /// # async fn f(client: armor_client::Client) -> armor_client::Result<()> {
+    /// use armor_client::core::{TierId, WorkloadId};
+    /// client.tiers(WorkloadId(7)).rename(TierId(3), "web").await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// ```compile_fail
+    /// # async fn f(client: armor_client::Client) -> armor_client::Result<()> {
+    /// use armor_client::core::{TierId, WorkloadId};
+    /// client.tiers(TierId(3)).rename(WorkloadId(7), "web").await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn tiers(&self, workload: WorkloadId) -> Tiers<'_> {
         Tiers { client: self, workload }
     }
 
@@ -52,36 +63,4 @@ impl Client {
     pub fn orders(&self) -> Orders<'_> {
         Orders { client: self }
     }
-
-    /// An authenticated request with an optional JSON body, decoded as `T`. Never
-    /// retried: Armor has no idempotency keys.
-    pub async fn send_json<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&impl Serialize>,
-    ) -> Result<T> {
-        let raw = self.send_checked(method.clone(), path, body).await?;
-        decode(method.as_str(), path, &raw)
-    }
-
-    /// An authenticated request whose success body is not needed (e.g. `202`).
-    pub async fn send_ok(&self, method: Method, path: &str, body: Option<&impl Serialize>) -> Result<()> {
-        self.send_checked(method, path, body).await.map(drop)
-    }
-
-    async fn send_checked(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&impl Serialize>,
-    ) -> Result<Vec<u8>> {
-        let bytes = body.map(|b| serde_json::to_vec(b).unwrap_or_default());
-        let raw = self.request_raw(method.clone(), path, bytes).await?;
-        check_status(method.as_str(), path, &raw)?;
-        Ok(raw.body)
-    }
 }
-
-/// `None` as a body, for calls without one.
-pub(crate) const NO_BODY: Option<&()> = None;

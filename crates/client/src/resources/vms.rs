@@ -2,14 +2,16 @@
 
 use std::time::{Duration, Instant};
 
-use armor_core::CoreInstanceId;
-use armor_core::infra::{DeleteVmRequest, NameRequest, Order, PowerAction, Vm, VmDetail, VmOrderRequest};
+use ::http::Method;
+use armor_core::infra::{
+    DeleteVmRequest, NameRequest, Order, PowerAction, Vm, VmDetail, VmOrderRequest, VmStatus,
+};
 use armor_core::lenient::One;
-use reqwest::Method;
+use armor_core::{CoreInstanceId, VmId};
 
-use super::NO_BODY;
 use crate::client::Client;
 use crate::error::{Error, Result};
+use crate::request::NO_BODY;
 
 /// The VMs of the account context.
 #[derive(Debug, Clone, Copy)]
@@ -19,11 +21,19 @@ pub struct Vms<'c> {
 
 /// How [`Vms::wait_for_status`] polls.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct WaitOptions {
     /// Give up after this long.
     pub timeout: Duration,
     /// Time between polls.
     pub interval: Duration,
+}
+
+impl WaitOptions {
+    /// Give up after `timeout`, polling every `interval`.
+    pub fn new(timeout: Duration, interval: Duration) -> Self {
+        WaitOptions { timeout, interval }
+    }
 }
 
 impl Default for WaitOptions {
@@ -39,7 +49,7 @@ impl Vms<'_> {
     }
 
     /// `GET /vms/{id}` (an object, or a one-element list as the v1 documents say).
-    pub async fn get(&self, id: u32) -> Result<VmDetail> {
+    pub async fn get(&self, id: VmId) -> Result<VmDetail> {
         self.client.get::<One<VmDetail>>(&format!("/vms/{id}")).await.map(|o| o.0)
     }
 
@@ -49,9 +59,9 @@ impl Vms<'_> {
     }
 
     /// `PUT /vms/{id}` `{id, name}`.
-    pub async fn rename(&self, id: u32, name: &str) -> Result<VmDetail> {
+    pub async fn rename(&self, id: VmId, name: &str) -> Result<VmDetail> {
         let mut body = NameRequest::new(name);
-        body.id = Some(id);
+        body.id = Some(id.get());
         self.client
             .send_json::<One<VmDetail>>(Method::PUT, &format!("/vms/{id}"), Some(&body))
             .await
@@ -59,7 +69,7 @@ impl Vms<'_> {
     }
 
     /// `POST /vms/{id}/power/{action}`; returns the VM as it is right after.
-    pub async fn power(&self, id: u32, action: PowerAction) -> Result<VmDetail> {
+    pub async fn power(&self, id: VmId, action: PowerAction) -> Result<VmDetail> {
         let path = format!("/vms/{id}/power/{}", action.as_str());
         self.client.send_json::<One<VmDetail>>(Method::POST, &path, NO_BODY).await.map(|o| o.0)
     }
@@ -73,8 +83,8 @@ impl Vms<'_> {
     /// A response without a numeric `status` is an error: there is nothing to wait on.
     pub async fn wait_for_status(
         &self,
-        id: u32,
-        status: i64,
+        id: VmId,
+        status: VmStatus,
         options: WaitOptions,
         mut on_poll: impl FnMut(&VmDetail),
     ) -> Result<VmDetail> {
@@ -90,12 +100,12 @@ impl Vms<'_> {
                     source: serde::de::Error::custom("no VM status (a number) to wait on"),
                 });
             };
-            if current == status {
+            if VmStatus::from(current) == status {
                 return Ok(vm);
             }
             if started.elapsed() >= options.timeout {
                 return Err(Error::Timeout {
-                    what: format!("VM {id} to reach status {status}"),
+                    what: format!("VM {id} to reach status {}", status.code()),
                     after: options.timeout,
                 });
             }

@@ -1,12 +1,13 @@
 //! Workloads (`/apps`) and their tiers (`/apps/{id}/tiers`).
 
+use ::http::Method;
 use armor_core::infra::{NameRequest, Tier, Workload};
 use armor_core::lenient::One;
-use reqwest::Method;
+use armor_core::{TierId, WorkloadId};
 
-use super::NO_BODY;
 use crate::client::Client;
 use crate::error::Result;
+use crate::request::NO_BODY;
 
 /// The workloads of the account context.
 #[derive(Debug, Clone, Copy)]
@@ -21,14 +22,14 @@ impl Workloads<'_> {
     }
 
     /// `GET /apps/{id}`, with tiers (an object, or a one-element list).
-    pub async fn get(&self, id: u32) -> Result<Workload> {
+    pub async fn get(&self, id: WorkloadId) -> Result<Workload> {
         self.client.get::<One<Workload>>(&format!("/apps/{id}")).await.map(|o| o.0)
     }
 
     /// `PUT /apps/{id}` `{id, name}`.
-    pub async fn rename(&self, id: u32, name: &str) -> Result<Workload> {
+    pub async fn rename(&self, id: WorkloadId, name: &str) -> Result<Workload> {
         let mut body = NameRequest::new(name);
-        body.id = Some(id);
+        body.id = Some(id.get());
         self.client
             .send_json::<One<Workload>>(Method::PUT, &format!("/apps/{id}"), Some(&body))
             .await
@@ -36,7 +37,7 @@ impl Workloads<'_> {
     }
 
     /// `DELETE /apps/{id}` (202).
-    pub async fn remove(&self, id: u32) -> Result<()> {
+    pub async fn remove(&self, id: WorkloadId) -> Result<()> {
         self.client.send_ok(Method::DELETE, &format!("/apps/{id}"), NO_BODY).await
     }
 }
@@ -45,11 +46,11 @@ impl Workloads<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Tiers<'c> {
     pub(crate) client: &'c Client,
-    pub(crate) workload: u32,
+    pub(crate) workload: WorkloadId,
 }
 
 impl Tiers<'_> {
-    fn path(&self, tier: Option<u32>) -> String {
+    fn path(&self, tier: Option<TierId>) -> String {
         match tier {
             Some(t) => format!("/apps/{}/tiers/{t}", self.workload),
             None => format!("/apps/{}/tiers", self.workload),
@@ -62,7 +63,7 @@ impl Tiers<'_> {
     }
 
     /// `GET /apps/{id}/tiers/{tier}` (an object, or a one-element list).
-    pub async fn get(&self, tier: u32) -> Result<Tier> {
+    pub async fn get(&self, tier: TierId) -> Result<Tier> {
         self.client.get::<One<Tier>>(&self.path(Some(tier))).await.map(|o| o.0)
     }
 
@@ -73,9 +74,9 @@ impl Tiers<'_> {
     }
 
     /// `PUT /apps/{id}/tiers/{tier}` `{id, name}`; returns the workload.
-    pub async fn rename(&self, tier: u32, name: &str) -> Result<Workload> {
+    pub async fn rename(&self, tier: TierId, name: &str) -> Result<Workload> {
         let mut body = NameRequest::new(name);
-        body.id = Some(tier);
+        body.id = Some(tier.get());
         self.client
             .send_json::<One<Workload>>(Method::PUT, &self.path(Some(tier)), Some(&body))
             .await
@@ -83,7 +84,7 @@ impl Tiers<'_> {
     }
 
     /// `DELETE /apps/{id}/tiers/{tier}`.
-    pub async fn remove(&self, tier: u32) -> Result<()> {
+    pub async fn remove(&self, tier: TierId) -> Result<()> {
         self.client.send_ok(Method::DELETE, &self.path(Some(tier)), NO_BODY).await
     }
 }

@@ -1,11 +1,17 @@
-//! The client's error type. Each message says what went wrong and, where there is one,
-//! what to do next. No message contains a password, token or secret.
+//! The client's error type. Each message says what went wrong; [`Error::kind`] tells a
+//! program which kind of failure it is, so that an application can give its own advice
+//! (the `armor` CLI says "run `armor login`" for [`ErrorKind::NoSession`], for example).
+//! No message contains a password, token or secret.
 
 use std::io;
 use std::path::PathBuf;
 
 use armor_core::{AccountId, TokenFormatError};
 use jiff::Timestamp;
+
+mod kind;
+
+pub use kind::ErrorKind;
 
 /// A specialized result for this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -44,7 +50,7 @@ pub enum Error {
     #[error("the server returned a malformed access token; the session was not changed")]
     MalformedToken(#[source] TokenFormatError),
     /// No session is stored for the profile.
-    #[error("no Armor session for profile {profile:?}; run `armor login`")]
+    #[error("no Armor session for profile {profile:?}")]
     NoSession {
         /// The profile.
         profile: String,
@@ -56,13 +62,13 @@ pub enum Error {
         profile: String,
     },
     /// The session expired; it has been removed.
-    #[error("the session expired at {expired_at} and was removed; run `armor login`")]
+    #[error("the session expired at {expired_at} and was removed")]
     SessionExpired {
         /// When it expired.
         expired_at: Timestamp,
     },
     /// The session file cannot be read as a session.
-    #[error("session file {} is corrupt or truncated; run `armor login` to replace it", path.display())]
+    #[error("session file {} is corrupt or truncated", path.display())]
     CorruptSession {
         /// The file.
         path: PathBuf,
@@ -70,6 +76,34 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
+    /// The session file was written by a newer version of this library: reading it would
+    /// drop what this version does not know.
+    #[error(
+        "session file {} has format {format}, newer than this version reads (up to {supported})",
+        path.display()
+    )]
+    NewerSession {
+        /// The file.
+        path: PathBuf,
+        /// Its format.
+        format: u32,
+        /// The newest format this version reads.
+        supported: u32,
+    },
+    /// A request body that cannot be serialized as JSON.
+    #[error("cannot encode the body of {method} {path} as JSON")]
+    Encode {
+        /// The request method.
+        method: String,
+        /// The request path.
+        path: String,
+        /// The cause.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The operating system gave no random numbers (needed for request nonces).
+    #[error("no random numbers from the operating system: {0}")]
+    NoRandomness(String),
     /// The settings file cannot be read as settings.
     #[error("settings file {} is corrupt; fix or delete it", path.display())]
     CorruptSettings {
@@ -97,7 +131,7 @@ pub enum Error {
         url: String,
         /// The cause.
         #[source]
-        source: reqwest::Error,
+        source: TransportError,
     },
     /// The connection broke after a request that changes something may have reached the
     /// server. Not retried: whether the server acted on it is unknown.
@@ -111,7 +145,7 @@ pub enum Error {
         url: String,
         /// The cause.
         #[source]
-        source: reqwest::Error,
+        source: TransportError,
     },
     /// The TLS handshake failed: the server's certificate was not trusted, or similar.
     #[error("TLS handshake with {host} failed: {reason}{}", hint.map(|h| format!("; {h}")).unwrap_or_default())]
@@ -122,9 +156,12 @@ pub enum Error {
         reason: String,
         /// What to do about it, if that can be told.
         hint: Option<&'static str>,
+        /// Whether the certificate was rejected because no trusted CA vouches for it
+        /// (a private or corporate CA may be missing): [`ErrorKind::UntrustedCertificate`].
+        untrusted: bool,
     },
     /// TLS could not be set up (e.g. no CA certificates could be loaded).
-    #[error("cannot set up TLS: {0}; add a CA bundle with --ca-cert FILE or ARMOR_CA_BUNDLE=FILE")]
+    #[error("cannot set up TLS: {0}")]
     TlsSetup(String),
     /// A CA bundle file that holds no usable certificate.
     #[error("CA bundle {} is not usable: {reason}", path.display())]
@@ -135,14 +172,17 @@ pub enum Error {
         reason: &'static str,
     },
     /// The OS credential store could not be used.
-    #[error("cannot {action}: {reason}; {hint}")]
+    #[error("cannot {action}: {reason}{}", hint.map(|h| format!("; {h}")).unwrap_or_default())]
     Keyring {
         /// What was being done.
         action: &'static str,
         /// Why it failed (never contains the secret).
         reason: String,
-        /// What to do about it.
-        hint: &'static str,
+        /// What to do about it, if that can be told.
+        hint: Option<&'static str>,
+        /// [`ErrorKind::KeyringUnavailable`], [`ErrorKind::KeyringSecretMissing`] or
+        /// [`ErrorKind::Keyring`].
+        kind: ErrorKind,
     },
     /// The server answered with an error status.
     #[error("{0}")]
@@ -169,9 +209,7 @@ pub enum Error {
         valid: Vec<AccountId>,
     },
     /// The stored session belongs to another server than the one asked for.
-    #[error(
-        "profile {profile:?} is logged in to {stored}, not {given}; run `armor login --server {given}` or use another --profile"
-    )]
+    #[error("profile {profile:?} is logged in to {stored}, not {given}")]
     ServerMismatch {
         /// The profile.
         profile: String,
@@ -265,10 +303,9 @@ impl std::fmt::Display for ApiFailure {
         if let Some(r) = &self.reference_id {
             write!(f, " (reference id {r})")?;
         }
-        match (&self.hint, self.status) {
-            (Some(h), _) => write!(f, "; {h}"),
-            (None, 401) => f.write_str("; run `armor login`"),
-            _ => Ok(()),
+        match &self.hint {
+            Some(h) => write!(f, "; {h}"),
+            None => Ok(()),
         }
     }
 }
@@ -288,5 +325,39 @@ impl Error {
 
     pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
         Error::Io { action, path: path.into(), source }
+    }
+}
+
+/// A transport failure (connection, timeout, protocol), without the URL (the error that
+/// holds it names the URL already). Its [`source`](std::error::Error::source) chain tells
+/// the cause.
+#[derive(Debug)]
+pub struct TransportError(reqwest::Error);
+
+impl TransportError {
+    pub(crate) fn new(e: reqwest::Error) -> Self {
+        TransportError(e.without_url())
+    }
+
+    /// Whether the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        self.0.is_timeout()
+    }
+
+    /// Whether the connection could not be made.
+    pub fn is_connect(&self) -> bool {
+        self.0.is_connect()
+    }
+}
+
+impl std::fmt::Display for TransportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
     }
 }
