@@ -64,11 +64,13 @@ const MAX_ERROR_CHARS: usize = 2000;
 fn fail(e: &anyhow::Error) -> ExitCode {
     // The message may quote a server: one line, no control characters, not endless.
     let mut msg = sanitize::line(&format!("{e:#}"));
-    let too_large = e.chain().any(|c| {
-        matches!(c.downcast_ref::<armor_client::Error>(), Some(armor_client::Error::BodyTooLarge { .. }))
+    let limit = e.chain().find_map(|c| match c.downcast_ref::<armor_client::Error>() {
+        Some(armor_client::Error::BodyTooLarge { .. }) => Some("ARMOR_MAX_RESPONSE_BYTES"),
+        Some(armor_client::Error::TooManyValues { .. }) => Some("ARMOR_MAX_RESPONSE_VALUES"),
+        _ => None,
     });
-    if too_large {
-        msg.push_str("; set ARMOR_MAX_RESPONSE_BYTES to change the limit");
+    if let Some(var) = limit {
+        msg.push_str(&format!("; set {var} to change the limit"));
     }
     if let Some((at, _)) = msg.char_indices().nth(MAX_ERROR_CHARS) {
         msg.truncate(at);

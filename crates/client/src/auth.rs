@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::http::{Auth, Call, check_status, decode};
+use crate::http::{Auth, Call, check_status};
 use crate::session::{ApiKey, Credentials, Session, TokenState};
 
 /// The longest token lifetime accepted (after the `expires_in` unit rule).
@@ -166,7 +166,7 @@ impl Client {
     pub async fn whoami(&self) -> Result<Me> {
         let raw = self.request_raw(Method::GET, "/me", None).await?;
         check_status("GET", "/me", &raw)?;
-        let me: Me = decode("GET", "/me", &raw.body)?;
+        let me: Me = self.inner.http.decode("GET", "/me", &raw.body)?;
         let current = self.observe().await?;
         let mut updated = Session::clone(&current);
         updated.set_identity(me.clone());

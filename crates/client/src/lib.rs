@@ -50,7 +50,7 @@ pub use armor_core as core;
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiFailure, Error, Result};
 pub use http::{RawResponse, Timeouts};
-pub use limits::{DEFAULT_MAX_RESPONSE_BYTES, ResponseStream};
+pub use limits::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RESPONSE_VALUES, ResponseStream};
 pub use reqwest::Method;
 pub use retry::MAX_ATTEMPTS;
 pub use server::ServerUrl;

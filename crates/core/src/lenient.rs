@@ -6,7 +6,7 @@
 //!   property names to camelCase ([`camel_case_keys`]; [`from_slice`] does it on the
 //!   bytes, without a `Value` tree), then decode with `serde_path_to_error`, so that a
 //!   failure names the JSON path (`accounts[1].id`). [`count_values`] tells, before
-//!   anything is built, how many values a body holds.
+//!   anything is built, how many values and keys a body holds.
 //! * Fields a command needs (a token, an expiry, an account id) use plain, strict types:
 //!   missing or invalid is an error.
 //! * Every other field uses one of the `deserialize_with` helpers below, with
@@ -59,8 +59,8 @@ pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
         Err(_) => Cow::Owned(String::from_utf8_lossy(body).into_owned().into_bytes()),
     };
     let Some(renames) = pascal_keys(&text) else {
-        let value: Value = serde_json::from_slice(&text)
-            .map_err(|source| DecodeError { json_path: ".".into(), source })?;
+        let value: Value =
+            serde_json::from_slice(&text).map_err(|source| DecodeError { json_path: ".".into(), source })?;
         return from_value(value);
     };
     if !renames.is_empty() {
@@ -77,9 +77,10 @@ pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
 }
 
 /// Counts the JSON values in `body` (each object, list, string, number, `true`, `false`
-/// and `null`; object keys are not values), without building anything: a cheap check of
-/// what decoding a body would build, before it is built. Stops counting once past
-/// `stop_after`. Meant for well-formed JSON; on anything else the count is a rough one.
+/// and `null`) and its object keys (each costs memory as much as a value), without
+/// building anything: a cheap check of what decoding a body would build, before it is
+/// built. Stops counting once past `stop_after`. Meant for well-formed JSON; on anything
+/// else the count is a rough one.
 pub fn count_values(body: &[u8], stop_after: u64) -> u64 {
     let mut n: u64 = 0;
     let mut i = 0;
@@ -93,18 +94,13 @@ pub fn count_values(body: &[u8], stop_after: u64) -> u64 {
                 n += 1;
                 i += 1;
             }
-            // The string before it was a key.
-            b':' => {
-                n = n.saturating_sub(1);
-                i += 1;
-            }
             b',' => {
                 if n > stop_after {
                     return n;
                 }
                 i += 1;
             }
-            b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+            b':' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r' => i += 1,
             _ => {
                 n += 1;
                 while i < body.len() && !is_delimiter(body[i]) {
@@ -186,7 +182,8 @@ fn object_renames(body: &[u8], spans: &[(usize, usize)], renames: &mut Vec<usize
             }
             // Escaped: compare what it means, not how it is written.
             let quoted = &body[s - 1..(e + 1).min(body.len())];
-            serde_json::from_slice::<String>(quoted).map_or(Cow::Borrowed(raw), |k| Cow::Owned(k.into_bytes()))
+            serde_json::from_slice::<String>(quoted)
+                .map_or(Cow::Borrowed(raw), |k| Cow::Owned(k.into_bytes()))
         })
         .collect();
     // An object with a key twice: a `Value` keeps the last, a struct would refuse it.
@@ -566,9 +563,9 @@ mod tests {
 
     #[test]
     fn counting_values_builds_nothing_and_stops_early() {
-        assert_eq!(count_values(br#"[{"a":1},{"b":"x,y:z"},[true,null],-1.5e3,"\"q\":"]"#, u64::MAX), 10);
+        assert_eq!(count_values(br#"[{"a":1},{"b":"x,y:z"},[true,null],-1.5e3,"\"q\":"]"#, u64::MAX), 12);
         assert_eq!(count_values(b" 7 ", u64::MAX), 1);
-        assert_eq!(count_values(br#"{"a":{}}"#, u64::MAX), 2);
+        assert_eq!(count_values(br#"{"a":{}}"#, u64::MAX), 3);
         assert_eq!(count_values(&[b"[".as_slice(), &b"1,".repeat(1000), b"1]"].concat(), 10), 11);
     }
 
@@ -602,7 +599,7 @@ mod tests {
     fn values_in(v: &Value) -> u64 {
         1 + match v {
             Value::Array(a) => a.iter().map(values_in).sum(),
-            Value::Object(o) => o.values().map(values_in).sum(),
+            Value::Object(o) => o.len() as u64 + o.values().map(values_in).sum::<u64>(),
             _ => 0,
         }
     }

@@ -1,6 +1,7 @@
 //! The one integration-test binary of `armor`: the real executable against an emulator on
 //! an ephemeral loopback port.
 
+mod answers;
 mod emulator;
 mod enterprise;
 mod hostile;

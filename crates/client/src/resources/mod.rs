@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 
 use crate::client::Client;
 use crate::error::Result;
-use crate::http::{check_status, decode};
+use crate::http::check_status;
 
 impl Client {
     /// VMs.
@@ -62,7 +62,7 @@ impl Client {
         body: Option<&impl Serialize>,
     ) -> Result<T> {
         let raw = self.send_checked(method.clone(), path, body).await?;
-        decode(method.as_str(), path, &raw)
+        self.inner.http.decode(method.as_str(), path, &raw)
     }
 
     /// An authenticated request whose success body is not needed (e.g. `202`).
