@@ -373,6 +373,29 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for One<T> {
     }
 }
 
+/// What a change answered (a power action, a rename, an order): the objects of an object
+/// or of a list of any length. Anything else (`true`, a number, a string, `null`) holds
+/// none, and so do elements of a list that do not decode as `T`: the server acted, and
+/// its answer is only a description of the result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer<T>(pub Vec<T>);
+
+impl<T> Default for Answer<T> {
+    fn default() -> Self {
+        Answer(Vec::new())
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Answer<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Answer(match Value::deserialize(d)? {
+            v @ Value::Object(_) => T::deserialize(v).ok().into_iter().collect(),
+            Value::Array(list) => list.into_iter().filter_map(|v| T::deserialize(v).ok()).collect(),
+            _ => Vec::new(),
+        }))
+    }
+}
+
 /// A list: a JSON array (elements must decode), one object as a list of one, and
 /// `null` or any other value as an empty list.
 pub fn many<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
@@ -581,6 +604,18 @@ mod tests {
         let e = from_slice::<M>(b"{\"name\": nope}").unwrap_err();
         assert!(e.source.is_syntax() && e.json_path == "name", "{e:?}");
         assert!(from_slice::<M>(b"{} x").unwrap_err().source.is_syntax());
+    }
+
+    #[test]
+    fn an_answer_is_whatever_objects_it_holds() {
+        let a: Answer<M> = from_slice(br#"[{"name":"a"},true,{"name":"b"}]"#).unwrap();
+        assert_eq!(a.0.iter().map(|m| m.name.as_deref()).collect::<Vec<_>>(), [Some("a"), Some("b")]);
+        let a: Answer<M> = from_slice(br#"{"Name":"c"}"#).unwrap();
+        assert_eq!(a.0[0].name.as_deref(), Some("c"));
+        for odd in [&b"true"[..], b"1", b"\"ok\"", b"null", b"[]", b"{\"name\":[]}"] {
+            let a: Answer<M> = from_slice(odd).unwrap();
+            assert!(a.0.len() <= 1, "{a:?}");
+        }
     }
 
     proptest::proptest! {

@@ -61,21 +61,20 @@ async fn list(ctx: &Context, name: Option<&str>, out: &mut dyn Write) -> Result<
     if ctx.format == Format::Json {
         return output::json(out, &vms);
     }
-    let rows = vms
-        .iter()
-        .map(|v| {
-            vec![
-                or_dash(v.vm_id),
-                or_dash(v.name.as_deref()),
-                vm_status::name(v.status).into(),
-                or_dash(v.workload_name.as_deref()),
-                or_dash(v.location.as_deref()),
-                or_dash(v.operating_system.as_deref()),
-                or_dash(v.ip_address.as_deref()),
-            ]
-        })
-        .collect();
-    output::table(out, &["id", "name", "status", "workload", "location", "os", "ip"], rows)
+    // Rows are made as they are written: a long list is not held twice.
+    let row = |i: usize| {
+        let v: &Vm = &vms[i];
+        vec![
+            or_dash(v.vm_id),
+            or_dash(v.name.as_deref()),
+            vm_status::name(v.status).into(),
+            or_dash(v.workload_name.as_deref()),
+            or_dash(v.location.as_deref()),
+            or_dash(v.operating_system.as_deref()),
+            or_dash(v.ip_address.as_deref()),
+        ]
+    };
+    output::table_by(out, &["id", "name", "status", "workload", "location", "os", "ip"], vms.len(), row)
 }
 
 async fn show(ctx: &Context, vm: &str, out: &mut dyn Write) -> Result<()> {
@@ -142,8 +141,14 @@ async fn power(
     }
     let mut vm = client.vms().power(id, action).await?;
     if wait.wait {
-        vm = wait_for(&client, id, action.target_status(), Duration::from_secs(wait.timeout)).await?;
+        vm = Some(wait_for(&client, id, action.target_status(), Duration::from_secs(wait.timeout)).await?);
     }
+    // The server acted; its answer may describe the VM, or not (`true`, nothing).
+    let Some(vm) = vm else {
+        return output::result(ctx.format, out, &json!({"id": id}), || {
+            format!("VM {id}: {} accepted.", verb(action))
+        });
+    };
     output::result(ctx.format, out, &vm, || {
         format!("VM {id} ({}): {}.", or_dash(vm.name.as_deref()), vm_status::name(vm.status))
     })
@@ -197,9 +202,9 @@ async fn rename(ctx: &Context, raw: &str, new_name: &str, change: Change, out: &
         return Ok(());
     }
     let vm = client.vms().rename(id, new_name).await?;
-    output::result(ctx.format, out, &vm, || {
-        format!("VM {id} is now named {:?}.", vm.name.as_deref().unwrap_or(new_name))
-    })
+    let name = vm.as_ref().and_then(|v| v.name.as_deref()).unwrap_or(new_name);
+    let shown = vm.as_ref().map_or_else(|| json!({"id": id, "name": new_name}), |v| json!(v));
+    output::result(ctx.format, out, &shown, || format!("VM {id} is now named {name:?}."))
 }
 
 async fn remove(
@@ -263,19 +268,27 @@ async fn create(ctx: &Context, args: CreateVm, out: &mut dyn Write) -> Result<()
         "Administrator secret for the new VM",
     )?;
     order.secret = secret;
+    // The server took the order; its answer may describe one order, several or none.
     let placed = client.orders().create_vm(&order).await?;
     match ctx.format {
+        Format::Json if placed.len() == 1 => output::json(out, &placed[0]),
         Format::Json => output::json(out, &placed),
+        Format::Table if placed.is_empty() => {
+            writeln!(out, "Order placed (the server described no order).")?;
+            Ok(())
+        }
         Format::Table => {
-            let ids: Vec<String> =
-                placed.vms.iter().filter_map(|v| v.get("vmId")).map(|v| v.to_string()).collect();
-            let line = format!(
-                "Order {} {}: VM(s) {}.",
-                or_dash(placed.id),
-                or_dash(placed.status.as_deref()),
-                ids.join(", ")
-            );
-            writeln!(out, "{}", crate::sanitize::line(&line))?;
+            for o in &placed {
+                let ids: Vec<String> =
+                    o.vms.iter().filter_map(|v| v.get("vmId")).map(|v| v.to_string()).collect();
+                let line = format!(
+                    "Order {} {}: VM(s) {}.",
+                    or_dash(o.id),
+                    or_dash(o.status.as_deref()),
+                    if ids.is_empty() { "-".to_owned() } else { ids.join(", ") }
+                );
+                writeln!(out, "{}", crate::sanitize::line(&line))?;
+            }
             Ok(())
         }
     }

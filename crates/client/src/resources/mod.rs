@@ -9,12 +9,13 @@ pub use directory::{Accounts, Datacenters, Users};
 pub use vms::{Orders, Vms, WaitOptions};
 pub use workloads::{Tiers, Workloads};
 
+use armor_core::lenient::Answer;
 use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::client::Client;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::http::check_status;
 
 impl Client {
@@ -63,6 +64,30 @@ impl Client {
     ) -> Result<T> {
         let raw = self.send_checked(method.clone(), path, body).await?;
         self.inner.http.decode(method.as_str(), path, &raw)
+    }
+
+    /// An authenticated change (never retried) whose 2xx answer is a success whatever its
+    /// body; returns the objects the body describes ([`Answer`]): none for `true`, an
+    /// empty or a non-JSON body, several for a list. A body over the JSON value limit is
+    /// still an error.
+    pub async fn send_change<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&impl Serialize>,
+    ) -> Result<Vec<T>> {
+        let raw = self.send_checked(method.clone(), path, body).await?;
+        if raw.trim_ascii().is_empty() {
+            return Ok(Vec::new());
+        }
+        match self.inner.http.decode::<Answer<T>>(method.as_str(), path, &raw) {
+            Ok(answer) => Ok(answer.0),
+            Err(Error::Decode { .. }) => {
+                tracing::debug!(method = %method, path, "the answer to a change is not JSON; ignored");
+                Ok(Vec::new())
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// An authenticated request whose success body is not needed (e.g. `202`).
