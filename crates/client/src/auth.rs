@@ -42,11 +42,12 @@ impl Client {
     ) -> Result<Session> {
         let http = &self.inner.http;
         let mut call = Call::new(Method::POST, "/auth/authorize")
-            .json(&AuthorizeRequest { username: username.to_owned(), password });
+            .json(&AuthorizeRequest { username: username.to_owned(), password }.expose_body());
         call.timeout = Some(self.inner.timeouts.login);
         let authorized: AuthorizeResponse = http.send(call).await?;
         let request = TokenRequest { code: authorized.code, grant_type: GRANT_AUTHORIZATION_CODE.into() };
-        let tokens: TokenReply = http.send(Call::new(Method::POST, "/auth/token").json(&request)).await?;
+        let tokens: TokenReply =
+            http.send(Call::new(Method::POST, "/auth/token").json(&request.expose_body())).await?;
         let now = self.now();
         let token = self.token_state(&tokens, now, now)?;
         let me = self.fetch_me(Auth::Token(&token.access_token), None).await?;
@@ -203,7 +204,7 @@ impl Client {
     /// saved).
     pub(crate) async fn reissue(&self, session: &Session, token: &AccessToken) -> Result<Session> {
         let body = armor_core::auth::ReissueRequest { token: SecretString::from(token.expose().to_owned()) };
-        let mut call = Call::new(Method::POST, "/auth/token/reissue").json(&body);
+        let mut call = Call::new(Method::POST, "/auth/token/reissue").json(&body.expose_body());
         call.timeout = Some(self.inner.timeouts.reissue);
         let tokens: TokenReply = self.inner.http.send(call).await?;
         let now = self.now();

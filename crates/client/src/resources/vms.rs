@@ -116,6 +116,6 @@ impl Orders<'_> {
     /// `POST /orders/vms`: order new VMs. Never retried. Returns the orders the server
     /// describes: usually one, possibly several or none (any 2xx answer is a success).
     pub async fn create_vm(&self, order: &VmOrderRequest) -> Result<Vec<Order>> {
-        self.client.send_change::<Order>(Method::POST, "/orders/vms", Some(order)).await
+        self.client.send_change::<Order>(Method::POST, "/orders/vms", Some(&order.expose_body())).await
     }
 }
