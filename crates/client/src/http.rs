@@ -392,7 +392,9 @@ pub(crate) fn check_status(method: &str, path: &str, raw: &RawResponse) -> Resul
     if status.is_success() {
         return Ok(());
     }
-    let parsed: Option<ErrorBody> = serde_json::from_slice(&raw.body).ok();
+    let small = armor_core::lenient::count_values(&raw.body, limits::MAX_ERROR_BODY_VALUES)
+        <= limits::MAX_ERROR_BODY_VALUES;
+    let parsed: Option<ErrorBody> = if small { serde_json::from_slice(&raw.body).ok() } else { None };
     let text = String::from_utf8_lossy(&raw.body);
     let message = parsed
         .as_ref()

@@ -13,6 +13,11 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 /// nearly 10,000 VMs; whatever the body, decoding this many values takes under 150 MB.
 pub const DEFAULT_MAX_RESPONSE_VALUES: u64 = 400_000;
 
+/// The most JSON values and keys an error body may hold to be read for its message;
+/// a larger one (no real error body comes near) is quoted as text instead, so that it
+/// cannot make the client build a large tree either.
+pub(crate) const MAX_ERROR_BODY_VALUES: u64 = 10_000;
+
 /// Fails with [`Error::TooManyValues`] when `body` holds more than `limit` JSON values
 /// and keys (see [`armor_core::lenient::count_values`]): checked before anything is built from it,
 /// so that a body within the byte limit cannot make the client build a model many times

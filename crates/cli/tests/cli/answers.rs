@@ -80,3 +80,24 @@ fn a_vm_order_answered_with_several_orders_or_none_succeeds() {
         assert!(run.stdout.contains("Order placed"), "{body:?}: {run:#?}");
     }
 }
+
+#[test]
+fn a_huge_error_body_is_quoted_as_text_not_built_into_a_tree() {
+    let emu = Emu::start();
+    let armor = Armor::new();
+    armor.login(&emu, &[]);
+    // 20,000 values in `detail` (a field kept as raw JSON): past what an error body is
+    // read for, so its start is quoted instead of its message.
+    let body = format!(r#"{{"message":"the message","detail":[{}1]}}"#, "1,".repeat(20_000));
+    repoint_session(&armor, &canned_server(500, "application/json", Box::leak(body.into_boxed_str())));
+    let run =
+        armor.run(&["vm", "list"]).failure(&["HTTP 500", r#"{"message":"the message","detail":[1,1,1"#]);
+    assert!(run.stderr.len() < 600, "{run:#?}");
+    // A small one is read for its message.
+    repoint_session(
+        &armor,
+        &canned_server(500, "application/json", r#"{"message":"the message","detail":[1]}"#),
+    );
+    let run = armor.run(&["vm", "list"]).failure(&["HTTP 500: the message"]);
+    assert!(!run.stderr.contains("detail"), "{run:#?}");
+}
