@@ -20,6 +20,9 @@ pub struct Context {
     pub format: Format,
     /// The largest response body read (`ARMOR_MAX_RESPONSE_BYTES`, default 32 MiB).
     pub max_response_bytes: u64,
+    /// The most JSON values a response body may hold (`ARMOR_MAX_RESPONSE_VALUES`,
+    /// default 400,000).
+    pub max_response_values: u64,
     /// An API key from `ARMOR_API_KEY_ID` + `ARMOR_API_KEY_SECRET`, used without storing.
     pub env_key: Option<EnvKey>,
     /// Extra trusted CAs from `--ca-cert` / `ARMOR_CA_BUNDLE`.
@@ -81,12 +84,19 @@ impl Context {
             })?,
             None => armor_client::DEFAULT_MAX_RESPONSE_BYTES,
         };
+        let max_response_values = match env("ARMOR_MAX_RESPONSE_VALUES") {
+            Some(v) => v.parse::<u64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                anyhow!("ARMOR_MAX_RESPONSE_VALUES: expected a number of JSON values above 0, got {v:?}")
+            })?,
+            None => armor_client::DEFAULT_MAX_RESPONSE_VALUES,
+        };
         let ca = match g.ca_cert.as_deref().filter(|p| !p.as_os_str().is_empty()) {
             Some(path) => CaBundle::from_pem_file(path)?,
             None => CaBundle::default(),
         };
         Ok(Context {
             max_response_bytes,
+            max_response_values,
             ca,
             config_dir,
             profile,
@@ -108,6 +118,7 @@ impl Context {
         let mut b = Client::builder()
             .expires_in_unit(self.expires_in_unit)
             .max_response_bytes(self.max_response_bytes)
+            .max_response_values(self.max_response_values)
             .ca_bundle(self.ca.clone())
             .defer_signals(true);
         if let Some(s) = &self.server {

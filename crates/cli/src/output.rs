@@ -4,8 +4,8 @@
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
 
 use crate::args::Format;
 use crate::sanitize::{self, Mode};
@@ -79,16 +79,45 @@ pub fn fields(out: &mut dyn Write, rows: &[(&str, String)]) -> Result<()> {
 
 /// Writes an aligned table with upper-case headers and no borders.
 pub fn table(out: &mut dyn Write, headers: &[&str], rows: Vec<Vec<String>>) -> Result<()> {
-    let mut t = Table::new();
-    t.load_preset(presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(headers.iter().map(|h| h.to_uppercase()));
-    for row in rows {
-        t.add_row(row.iter().map(|cell| sanitize::clean(cell, Mode::Cell).into_owned()));
+    table_by(out, headers, rows.len(), |i| rows[i].clone())
+}
+
+/// Writes an aligned table of `count` rows, making each row when it is needed (twice:
+/// once to measure the columns, once to write it), so that a long table is never held
+/// whole in memory. Columns are two spaces apart; cells are padded to the widest one's
+/// display width.
+pub fn table_by(
+    out: &mut dyn Write,
+    headers: &[&str],
+    count: usize,
+    row: impl Fn(usize) -> Vec<String>,
+) -> Result<()> {
+    let headers: Vec<String> = headers.iter().map(|h| h.to_uppercase()).collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
+    for i in 0..count {
+        for (at, cell) in row(i).iter().enumerate() {
+            let w = sanitize::clean(cell, Mode::Cell).width();
+            match widths.get_mut(at) {
+                Some(max) => *max = (*max).max(w),
+                None => widths.push(w),
+            }
+        }
     }
-    for line in t.lines() {
-        writeln!(out, "{}", line.trim_end().strip_prefix(' ').unwrap_or(line.trim_end()))?;
+    write_row(out, &widths, &headers)?;
+    for i in 0..count {
+        let cells: Vec<String> = row(i).iter().map(|c| sanitize::clean(c, Mode::Cell).into_owned()).collect();
+        write_row(out, &widths, &cells)?;
     }
+    Ok(())
+}
+
+fn write_row(out: &mut dyn Write, widths: &[usize], cells: &[String]) -> Result<()> {
+    let mut line = String::new();
+    for (cell, width) in cells.iter().zip(widths) {
+        line.push_str(cell);
+        line.extend(std::iter::repeat_n(' ', width.saturating_sub(cell.width()) + 2));
+    }
+    writeln!(out, "{}", line.trim_end())?;
     Ok(())
 }
 

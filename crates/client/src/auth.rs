@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::http::{Auth, Call, check_status, decode};
+use crate::http::{Auth, Call, check_status};
 use crate::session::{ApiKey, Credentials, Session, TokenState};
 
 /// The longest token lifetime accepted (after the `expires_in` unit rule).
@@ -42,11 +42,11 @@ impl Client {
     ) -> Result<Session> {
         let http = self.http();
         let mut call = Call::new(Method::POST, "/auth/authorize")
-            .json(&AuthorizeRequest { username: username.to_owned(), password })?;
+            .json(&AuthorizeRequest { username: username.to_owned(), password }.expose_body())?;
         call.timeout = Some(self.timeouts().login);
         let authorized: AuthorizeResponse = http.send(call).await?;
         let request = TokenRequest { code: authorized.code, grant_type: GRANT_AUTHORIZATION_CODE.into() };
-        let tokens: TokenReply = http.send(Call::new(Method::POST, "/auth/token").json(&request)?).await?;
+        let tokens: TokenReply = http.send(Call::new(Method::POST, "/auth/token").json(&request.expose_body())?).await?;
         let now = self.now();
         let token = self.token_state(&tokens, now, now)?;
         let me = self.fetch_me(Auth::Token(&token.access_token), None).await?;
@@ -166,7 +166,7 @@ impl Client {
     pub async fn whoami(&self) -> Result<Me> {
         let raw = self.request_raw(Method::GET, "/me", None).await?;
         check_status("GET", "/me", &raw)?;
-        let me: Me = decode("GET", "/me", &raw.body)?;
+        let me: Me = self.http().decode("GET", "/me", &raw.body)?;
         let current = self.observe().await?;
         let mut updated = Session::clone(&current);
         updated.set_identity(me.clone());
@@ -203,7 +203,7 @@ impl Client {
     /// saved).
     pub(crate) async fn reissue(&self, session: &Session, token: &AccessToken) -> Result<Session> {
         let body = armor_core::auth::ReissueRequest { token: SecretString::from(token.expose().to_owned()) };
-        let mut call = Call::new(Method::POST, "/auth/token/reissue").json(&body)?;
+        let mut call = Call::new(Method::POST, "/auth/token/reissue").json(&body.expose_body())?;
         call.timeout = Some(self.timeouts().reissue);
         let tokens: TokenReply = self.http().send(call).await?;
         let now = self.now();

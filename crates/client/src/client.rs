@@ -24,6 +24,7 @@ pub struct ClientBuilder {
     expires_in_unit: ExpiresInUnit,
     timeouts: Timeouts,
     max_response_bytes: u64,
+    max_response_values: u64,
     clock: Arc<dyn Clock>,
     replace_session: bool,
     api_key: Option<ApiKey>,
@@ -42,6 +43,7 @@ impl Default for ClientBuilder {
             expires_in_unit: ExpiresInUnit::Auto,
             timeouts: Timeouts::default(),
             max_response_bytes: crate::limits::DEFAULT_MAX_RESPONSE_BYTES,
+            max_response_values: crate::limits::DEFAULT_MAX_RESPONSE_VALUES,
             clock: Arc::new(SystemClock),
             replace_session: false,
             api_key: None,
@@ -96,6 +98,16 @@ impl ClientBuilder {
     /// body fails with [`Error::BodyTooLarge`] without being held in memory.
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
         self.max_response_bytes = limit;
+        self
+    }
+
+    /// The most JSON values a response body may hold (default
+    /// [`DEFAULT_MAX_RESPONSE_VALUES`](crate::DEFAULT_MAX_RESPONSE_VALUES)). Counted on the
+    /// bytes before anything is decoded: a body with more fails with
+    /// [`Error::TooManyValues`], so that a body within the byte limit cannot make the
+    /// client build a model many times its size.
+    pub fn max_response_values(mut self, limit: u64) -> Self {
+        self.max_response_values = limit;
         self
     }
 
@@ -175,7 +187,13 @@ impl ClientBuilder {
             (None, Some(s)) => s.api_version,
             (None, None) => ApiVersion::default(),
         };
-        let http = Http::new(server, self.timeouts, self.max_response_bytes, self.clock.clone(), &self.ca)?;
+        let http = Http::new(
+            server,
+            self.timeouts,
+            (self.max_response_bytes, self.max_response_values),
+            self.clock.clone(),
+            &self.ca,
+        )?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,

@@ -105,13 +105,14 @@ pub(crate) struct Http {
     clock: Arc<dyn Clock>,
     timeouts: Timeouts,
     max_response_bytes: u64,
+    max_response_values: u64,
 }
 
 impl Http {
     pub fn new(
         server: ServerUrl,
         timeouts: Timeouts,
-        max_response_bytes: u64,
+        (max_response_bytes, max_response_values): (u64, u64),
         clock: Arc<dyn Clock>,
         ca: &CaBundle,
     ) -> Result<Self> {
@@ -131,7 +132,7 @@ impl Http {
         let client = builder
             .build()
             .map_err(|e| Error::Unreachable { url: server.to_string(), source: TransportError::new(e) })?;
-        Ok(Http { client, server, clock, timeouts, max_response_bytes })
+        Ok(Http { client, server, clock, timeouts, max_response_bytes, max_response_values })
     }
 
     pub fn server(&self) -> &ServerUrl {
@@ -313,7 +314,19 @@ impl Http {
         let path = call.path.to_owned();
         let raw = self.send_raw(call).await?;
         check_status(&method, &path, &raw)?;
-        decode(&method, &path, &raw.body)
+        self.decode(&method, &path, &raw.body)
+    }
+
+    /// Decodes `body` as `T` with the tolerant reader, naming the JSON path that failed;
+    /// a body with more JSON values than the limit fails before anything is built.
+    pub fn decode<T: DeserializeOwned>(&self, method: &str, path: &str, body: &[u8]) -> Result<T> {
+        limits::check_values(method, path, body, self.max_response_values)?;
+        armor_core::lenient::from_slice(body).map_err(|e| Error::Decode {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            json_path: e.json_path,
+            source: e.source,
+        })
     }
 }
 
@@ -389,7 +402,9 @@ pub(crate) fn check_status(method: &str, path: &str, raw: &RawResponse) -> Resul
     if status.is_success() {
         return Ok(());
     }
-    let parsed: Option<ErrorBody> = serde_json::from_slice(&raw.body).ok();
+    let small = armor_core::lenient::count_values(&raw.body, limits::MAX_ERROR_BODY_VALUES)
+        <= limits::MAX_ERROR_BODY_VALUES;
+    let parsed: Option<ErrorBody> = if small { serde_json::from_slice(&raw.body).ok() } else { None };
     let text = String::from_utf8_lossy(&raw.body);
     let message = parsed
         .as_ref()
@@ -409,14 +424,4 @@ pub(crate) fn check_status(method: &str, path: &str, raw: &RawResponse) -> Resul
         reference_id: parsed.and_then(|b| b.reference_id).map(|r| limits::quote(&r)),
         body: text.into_owned(),
     })))
-}
-
-/// Decodes `body` as `T` with the tolerant reader, naming the JSON path that failed.
-pub(crate) fn decode<T: DeserializeOwned>(method: &str, path: &str, body: &[u8]) -> Result<T> {
-    armor_core::lenient::from_slice(body).map_err(|e| Error::Decode {
-        method: method.to_owned(),
-        path: path.to_owned(),
-        json_path: e.json_path,
-        source: e.source,
-    })
 }

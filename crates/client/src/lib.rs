@@ -115,7 +115,7 @@ pub use armor_core as core;
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiFailure, Error, ErrorKind, Result, TransportError};
 pub use http::{RawResponse, Timeouts};
-pub use limits::{DEFAULT_MAX_RESPONSE_BYTES, ResponseStream};
+pub use limits::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RESPONSE_VALUES, ResponseStream};
 pub use request::NO_BODY;
 pub use retry::MAX_ATTEMPTS;
 pub use server::ServerUrl;

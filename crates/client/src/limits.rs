@@ -1,11 +1,33 @@
 //! Bounded response bodies: `Content-Length` is checked first, then the stream is
 //! counted, so a server cannot make the client hold more than the limit in memory.
-//! Also the cap on how much of a body an error message may quote.
+//! Also the cap on the JSON values a body may hold (what decoding it would build), and
+//! on how much of a body an error message may quote.
 
 use crate::error::{Error, Result};
 
 /// The default limit on a response body: 32 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The default limit on the JSON values (object keys included) of a response body:
+/// 400,000. A VM in `GET /vms` is about 40 (21 values, 20 keys), so this is an estate of
+/// nearly 10,000 VMs; whatever the body, decoding this many values takes under 150 MB.
+pub const DEFAULT_MAX_RESPONSE_VALUES: u64 = 400_000;
+
+/// The most JSON values and keys an error body may hold to be read for its message;
+/// a larger one (no real error body comes near) is quoted as text instead, so that it
+/// cannot make the client build a large tree either.
+pub(crate) const MAX_ERROR_BODY_VALUES: u64 = 10_000;
+
+/// Fails with [`Error::TooManyValues`] when `body` holds more than `limit` JSON values
+/// and keys (see [`armor_core::lenient::count_values`]): checked before anything is built from it,
+/// so that a body within the byte limit cannot make the client build a model many times
+/// its size.
+pub(crate) fn check_values(method: &str, path: &str, body: &[u8], limit: u64) -> Result<()> {
+    if armor_core::lenient::count_values(body, limit) > limit {
+        return Err(Error::TooManyValues { method: method.to_owned(), path: path.to_owned(), limit });
+    }
+    Ok(())
+}
 
 /// The most characters of a server's text an error message quotes.
 pub(crate) const MAX_QUOTED_CHARS: usize = 300;

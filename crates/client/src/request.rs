@@ -6,12 +6,13 @@ use std::sync::Arc;
 
 use ::http::Method;
 use armor_core::AccessToken;
+use armor_core::lenient::Answer;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::client::Client;
-use crate::error::Result;
-use crate::http::{Auth, Call, RawResponse, check_status, decode, encode};
+use crate::error::{Error, Result};
+use crate::http::{Auth, Call, RawResponse, check_status, encode};
 use crate::limits::ResponseStream;
 use crate::renewal::ResendGuard;
 use crate::session::{Credentials, Session};
@@ -128,7 +129,31 @@ impl Client {
         body: Option<&impl Serialize>,
     ) -> Result<T> {
         let raw = self.send_checked(method.clone(), path, body).await?;
-        decode(method.as_str(), path, &raw)
+        self.http().decode(method.as_str(), path, &raw)
+    }
+
+    /// An authenticated change (never retried) whose 2xx answer is a success whatever its
+    /// body; returns the objects the body describes ([`Answer`]): none for `true`, an
+    /// empty or a non-JSON body, several for a list. A body over the JSON value limit is
+    /// still an error.
+    pub async fn send_change<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&impl Serialize>,
+    ) -> Result<Vec<T>> {
+        let raw = self.send_checked(method.clone(), path, body).await?;
+        if raw.trim_ascii().is_empty() {
+            return Ok(Vec::new());
+        }
+        match self.http().decode::<Answer<T>>(method.as_str(), path, &raw) {
+            Ok(answer) => Ok(answer.0),
+            Err(Error::Decode { .. }) => {
+                tracing::debug!(method = %method, path, "the answer to a change is not JSON; ignored");
+                Ok(Vec::new())
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// An authenticated request whose success body is not needed (e.g. `202`).

@@ -73,3 +73,20 @@ async fn bodies_over_the_limit_are_refused() {
     assert!(matches!(err, Error::BodyTooLarge { .. }), "{err}");
     emu.stop().await;
 }
+
+#[tokio::test]
+async fn bodies_with_too_many_json_values_are_refused_before_decoding() {
+    let emu = emulator(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    logged_in(&emu, dir.path(), |b| b).await;
+    let store = SessionStore::new(dir.path(), "default").unwrap();
+    let client = Client::builder().store(store).max_response_values(40).build().unwrap();
+    let err = client.vms().list().await.unwrap_err();
+    assert!(matches!(err, Error::TooManyValues { limit: 40, .. }), "{err}");
+    assert!(err.to_string().contains("GET /vms"), "{err}");
+    // Within the default limit the same list decodes.
+    let store = SessionStore::new(dir.path(), "default").unwrap();
+    let client = Client::builder().store(store).build().unwrap();
+    assert!(!client.vms().list().await.unwrap().is_empty());
+    emu.stop().await;
+}

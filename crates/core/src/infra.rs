@@ -462,7 +462,8 @@ impl StorageItem {
     }
 }
 
-/// `POST /orders/vms` body. `Debug` redacts the secret.
+/// `POST /orders/vms` body. `Debug` redacts the secret and `Serialize` leaves it out;
+/// [`VmOrderRequest::expose_body`] is the body with it.
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -484,9 +485,9 @@ pub struct VmOrderRequest {
     /// Disks.
     #[serde(default)]
     pub storage: Vec<StorageItem>,
-    /// The administrator password of the new VM. Serialized (exposed) only as the body
-    /// of the order itself.
-    #[serde(serialize_with = "crate::auth::expose")]
+    /// The administrator password of the new VM. Serialized (exposed) only by
+    /// [`VmOrderRequest::expose_body`].
+    #[serde(skip_serializing)]
     pub secret: SecretString,
     /// Product SKU, e.g. `A1-101`.
     pub sku: String,
@@ -513,11 +514,12 @@ impl VmOrderRequest {
 
     /// The body as JSON with the secret replaced by `<redacted>`, for `--what-if`.
     pub fn redacted(&self) -> Value {
-        let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
-        if let Some(o) = v.as_object_mut() {
-            o.insert("secret".into(), Value::String("<redacted>".into()));
-        }
-        v
+        crate::auth::with_secrets(self, &[("secret", Some(&SecretString::from("<redacted>")))])
+    }
+
+    /// The JSON body to send, secret included.
+    pub fn expose_body(&self) -> Value {
+        crate::auth::with_secrets(self, &[("secret", Some(&self.secret))])
     }
 }
 
@@ -578,7 +580,9 @@ mod tests {
         let o = VmOrderRequest::new("web", "DFW01", "A1-101", "Sup3r-secret!");
         assert!(!format!("{o:?}").contains("Sup3r-secret!"));
         assert_eq!(o.redacted()["secret"], "<redacted>");
-        assert!(serde_json::to_string(&o).unwrap().contains("Sup3r-secret!"));
+        assert!(!serde_json::to_string(&o).unwrap().contains("Sup3r-secret!"));
+        assert_eq!(o.expose_body()["secret"], "Sup3r-secret!");
+        assert_eq!(o.expose_body()["sku"], "A1-101");
     }
 
     #[test]

@@ -3,8 +3,10 @@
 //! One mechanism for every model:
 //!
 //! * [`from_slice`] / [`from_value`] decode a whole body. They first bring PascalCase
-//!   property names to camelCase ([`camel_case_keys`]), then decode with
-//!   `serde_path_to_error`, so that a failure names the JSON path (`accounts[1].id`).
+//!   property names to camelCase ([`camel_case_keys`]; [`from_slice`] does it on the
+//!   bytes, without a `Value` tree), then decode with `serde_path_to_error`, so that a
+//!   failure names the JSON path (`accounts[1].id`). [`count_values`] tells, before
+//!   anything is built, how many values and keys a body holds.
 //! * Fields a command needs (a token, an expiry, an account id) use plain, strict types:
 //!   missing or invalid is an error.
 //! * Every other field uses one of the `deserialize_with` helpers below, with
@@ -22,6 +24,7 @@
 //! | [`items`] | `Vec<T>` | like [`many`], but drops elements that do not decode |
 //! | [`one`] / [`One`] | `T` | an object, or a list of exactly one |
 
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -45,13 +48,170 @@ pub struct DecodeError {
 /// Decodes a response body as `T`, tolerating PascalCase names; errors name the JSON path.
 /// Bytes that are not UTF-8 (a server sending Latin-1 text) become U+FFFD rather than
 /// failing the whole body.
+///
+/// The body is decoded straight into `T`, without an intermediate `serde_json::Value`
+/// tree: PascalCase keys are found by a scan of the bytes ([`pascal_keys`]) and renamed
+/// in place (the camelCase name has the same length). Only a body the scan cannot
+/// rename exactly (an object with the same key twice, or an escaped PascalCase key)
+/// takes the slower way through a `Value` tree, with the same result.
 pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
-    let parsed = match std::str::from_utf8(body) {
-        Ok(_) => serde_json::from_slice(body),
-        Err(_) => serde_json::from_str(&String::from_utf8_lossy(body)),
+    let mut text = match std::str::from_utf8(body) {
+        Ok(_) => Cow::Borrowed(body),
+        Err(_) => Cow::Owned(String::from_utf8_lossy(body).into_owned().into_bytes()),
     };
-    let value: Value = parsed.map_err(|source| DecodeError { json_path: ".".into(), source })?;
-    from_value(value)
+    let Some(renames) = pascal_keys(&text) else {
+        let value: Value =
+            serde_json::from_slice(&text).map_err(|source| DecodeError { json_path: ".".into(), source })?;
+        return from_value(value);
+    };
+    if !renames.is_empty() {
+        let bytes = text.to_mut();
+        for at in renames {
+            bytes[at] = bytes[at].to_ascii_lowercase();
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(&text);
+    let value = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| DecodeError { json_path: e.path().to_string(), source: e.into_inner() })?;
+    de.end().map_err(|source| DecodeError { json_path: ".".into(), source })?;
+    Ok(value)
+}
+
+/// Counts the JSON values in `body` (each object, list, string, number, `true`, `false`
+/// and `null`) and its object keys (each costs memory as much as a value), without
+/// building anything: a cheap check of what decoding a body would build, before it is
+/// built. Stops counting once past `stop_after`. Meant for well-formed JSON; on anything
+/// else the count is a rough one.
+pub fn count_values(body: &[u8], stop_after: u64) -> u64 {
+    let mut n: u64 = 0;
+    let mut i = 0;
+    while i < body.len() {
+        match body[i] {
+            b'"' => {
+                n += 1;
+                i = string_end(body, i + 1) + 1;
+            }
+            b'{' | b'[' => {
+                n += 1;
+                i += 1;
+            }
+            b',' => {
+                if n > stop_after {
+                    return n;
+                }
+                i += 1;
+            }
+            b':' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+            _ => {
+                n += 1;
+                while i < body.len() && !is_delimiter(body[i]) {
+                    i += 1;
+                }
+            }
+        }
+    }
+    n
+}
+
+fn is_delimiter(b: u8) -> bool {
+    matches!(b, b',' | b'}' | b']' | b':' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'{' | b'[')
+}
+
+/// The index of the quote that closes the string whose content starts at `i` (or the
+/// body's length when it never closes).
+fn string_end(body: &[u8], mut i: usize) -> usize {
+    while i < body.len() {
+        match body[i] {
+            b'\\' => i += 2,
+            b'"' => return i,
+            _ => i += 1,
+        }
+    }
+    body.len()
+}
+
+/// The byte offsets to lower-case so that every PascalCase key of `body` becomes
+/// camelCase, by the rule of [`camel_case_keys`]; `None` when renaming bytes cannot
+/// give that result (an object with a key twice, or a PascalCase key written with
+/// escapes), so that the caller goes through a `Value` tree instead. Holds only the keys
+/// of the objects open at a time.
+pub fn pascal_keys(body: &[u8]) -> Option<Vec<usize>> {
+    let mut renames = Vec::new();
+    // Key spans (content, without quotes) of the open objects, and where each object's
+    // keys start in it.
+    let mut keys: Vec<(usize, usize)> = Vec::new();
+    let mut objects: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < body.len() {
+        match body[i] {
+            b'"' => {
+                let end = string_end(body, i + 1);
+                let mut j = end + 1;
+                while j < body.len() && body[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if body.get(j) == Some(&b':') && !objects.is_empty() {
+                    keys.push((i + 1, end));
+                }
+                i = end + 1;
+            }
+            b'{' => {
+                objects.push(keys.len());
+                i += 1;
+            }
+            b'}' => {
+                if let Some(start) = objects.pop() {
+                    object_renames(body, &keys[start..], &mut renames)?;
+                    keys.truncate(start);
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    Some(renames)
+}
+
+/// Adds the renames of one object's keys; `None` if they cannot be done in place.
+fn object_renames(body: &[u8], spans: &[(usize, usize)], renames: &mut Vec<usize>) -> Option<()> {
+    let keys: Vec<Cow<'_, [u8]>> = spans
+        .iter()
+        .map(|&(s, e)| {
+            let raw = &body[s..e.min(body.len())];
+            if !raw.contains(&b'\\') {
+                return Cow::Borrowed(raw);
+            }
+            // Escaped: compare what it means, not how it is written.
+            let quoted = &body[s - 1..(e + 1).min(body.len())];
+            serde_json::from_slice::<String>(quoted)
+                .map_or(Cow::Borrowed(raw), |k| Cow::Owned(k.into_bytes()))
+        })
+        .collect();
+    // An object with a key twice: a `Value` keeps the last, a struct would refuse it.
+    let set: Option<std::collections::HashSet<&[u8]>> =
+        (keys.len() > 16).then(|| keys.iter().map(|k| k.as_ref()).collect());
+    let duplicated = match &set {
+        Some(set) => set.len() < keys.len(),
+        None => keys.iter().enumerate().any(|(i, k)| keys[..i].contains(k)),
+    };
+    if duplicated {
+        return None;
+    }
+    let has = |k: &[u8]| match &set {
+        Some(set) => set.contains(k),
+        None => keys.iter().any(|x| x.as_ref() == k),
+    };
+    for (&(start, end), k) in spans.iter().zip(&keys) {
+        let Some(c) = std::str::from_utf8(k).ok().and_then(camel) else { continue };
+        if has(c.as_bytes()) {
+            continue;
+        }
+        if body[start..end].contains(&b'\\') {
+            return None;
+        }
+        renames.extend((start..end).filter(|&at| body[at] != c.as_bytes()[at - start]));
+    }
+    Some(())
 }
 
 /// Decodes a JSON value as `T`, tolerating PascalCase names; errors name the JSON path.
@@ -211,6 +371,29 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for One<T> {
             }
         }
         d.deserialize_any(V(PhantomData))
+    }
+}
+
+/// What a change answered (a power action, a rename, an order): the objects of an object
+/// or of a list of any length. Anything else (`true`, a number, a string, `null`) holds
+/// none, and so do elements of a list that do not decode as `T`: the server acted, and
+/// its answer is only a description of the result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer<T>(pub Vec<T>);
+
+impl<T> Default for Answer<T> {
+    fn default() -> Self {
+        Answer(Vec::new())
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Answer<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Answer(match Value::deserialize(d)? {
+            v @ Value::Object(_) => T::deserialize(v).ok().into_iter().collect(),
+            Value::Array(list) => list.into_iter().filter_map(|v| T::deserialize(v).ok()).collect(),
+            _ => Vec::new(),
+        }))
     }
 }
 
@@ -400,5 +583,85 @@ mod tests {
         let e = from_slice::<One<M>>(br#"[{"name":"a"},{"name":"b"}]"#).unwrap_err();
         assert!(e.source.to_string().contains("found a list of 2"), "{e:?}");
         assert!(from_slice::<One<M>>(b"[]").is_err());
+    }
+
+    #[test]
+    fn counting_values_builds_nothing_and_stops_early() {
+        assert_eq!(count_values(br#"[{"a":1},{"b":"x,y:z"},[true,null],-1.5e3,"\"q\":"]"#, u64::MAX), 12);
+        assert_eq!(count_values(b" 7 ", u64::MAX), 1);
+        assert_eq!(count_values(br#"{"a":{}}"#, u64::MAX), 3);
+        assert_eq!(count_values(&[b"[".as_slice(), &b"1,".repeat(1000), b"1]"].concat(), 10), 11);
+    }
+
+    #[test]
+    fn bodies_the_byte_scan_cannot_rename_still_decode_like_a_value_tree() {
+        // The same key twice: the last one counts, as in a `Value`.
+        let m: M = from_slice(br#"{"name":"a","Name":"x","name":"b"}"#).unwrap();
+        assert_eq!(m.name.as_deref(), Some("b"));
+        // An escaped PascalCase key.
+        let m: M = from_slice(br#"{"\u004eame":"n","Parent":3}"#).unwrap();
+        assert_eq!((m.name.as_deref(), m.parent), (Some("n"), Some(3)));
+        // A syntax error names where it is.
+        let e = from_slice::<M>(b"{\"name\": nope}").unwrap_err();
+        assert!(e.source.is_syntax() && e.json_path == "name", "{e:?}");
+        assert!(from_slice::<M>(b"{} x").unwrap_err().source.is_syntax());
+    }
+
+    #[test]
+    fn an_answer_is_whatever_objects_it_holds() {
+        let a: Answer<M> = from_slice(br#"[{"name":"a"},true,{"name":"b"}]"#).unwrap();
+        assert_eq!(a.0.iter().map(|m| m.name.as_deref()).collect::<Vec<_>>(), [Some("a"), Some("b")]);
+        let a: Answer<M> = from_slice(br#"{"Name":"c"}"#).unwrap();
+        assert_eq!(a.0[0].name.as_deref(), Some("c"));
+        for odd in [&b"true"[..], b"1", b"\"ok\"", b"null", b"[]", b"{\"name\":[]}"] {
+            let a: Answer<M> = from_slice(odd).unwrap();
+            assert!(a.0.len() <= 1, "{a:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Renaming keys in the bytes gives exactly what renaming a `Value` tree gives.
+        #[test]
+        fn byte_renames_match_the_value_tree(v in json_value()) {
+            let bytes = serde_json::to_vec(&v).unwrap();
+            let mut expected = v.clone();
+            camel_case_keys(&mut expected);
+            let got: Value = from_slice(&bytes).unwrap();
+            proptest::prop_assert_eq!(got, expected);
+            proptest::prop_assert_eq!(count_values(&bytes, u64::MAX), values_in(&v));
+        }
+    }
+
+    fn values_in(v: &Value) -> u64 {
+        1 + match v {
+            Value::Array(a) => a.iter().map(values_in).sum(),
+            Value::Object(o) => o.len() as u64 + o.values().map(values_in).sum::<u64>(),
+            _ => 0,
+        }
+    }
+
+    fn json_value() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let key = prop_oneof![
+            Just("ID".to_owned()),
+            Just("id".to_owned()),
+            "[A-Za-z][a-zA-Z0-9]{0,3}",
+            "[A-Z]-x",
+            "\\PC{0,3}",
+        ];
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            "\\PC{0,6}".prop_map(Value::from),
+            Just(Value::from("a\"b\\c:{,}")),
+        ];
+        leaf.prop_recursive(4, 48, 6, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::vec((key.clone(), inner), 0..6)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
     }
 }

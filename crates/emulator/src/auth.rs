@@ -27,9 +27,9 @@ use crate::state::{AppState, Issued, LoginRefused};
 pub async fn authorize(
     State(state): State<Arc<AppState>>,
     JsonBody(req): JsonBody<AuthorizeRequest>,
-) -> Result<Json<AuthorizeResponse>, ApiError> {
+) -> Result<Json<serde_json::Value>, ApiError> {
     match state.authorize(&req.username, req.password.expose_secret()) {
-        Ok(code) => Ok(Json(AuthorizeResponse::new(SecretString::from(code)))),
+        Ok(code) => Ok(Json(AuthorizeResponse::new(SecretString::from(code)).expose_body())),
         Err(LoginRefused::BadCredentials) => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "invalid_credentials",
@@ -47,7 +47,7 @@ pub async fn authorize(
 pub async fn token(
     State(state): State<Arc<AppState>>,
     JsonBody(req): JsonBody<TokenRequest>,
-) -> Result<Json<TokenResponse>, ApiError> {
+) -> Result<Json<serde_json::Value>, ApiError> {
     if req.grant_type != GRANT_AUTHORIZATION_CODE {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -62,7 +62,7 @@ pub async fn token(
             "The authorization code is invalid, expired or already used",
         )
     })?;
-    Ok(Json(token_response(&state, issued)))
+    Ok(Json(token_response(&state, issued).expose_body()))
 }
 
 /// `POST /auth/token/reissue`, with the configured fault, if any.
@@ -101,7 +101,7 @@ pub async fn reissue(
         });
         return Ok(Response::new(Body::from_stream(broken)));
     }
-    Ok(Json(token_response(&state, issued)).into_response())
+    Ok(Json(token_response(&state, issued).expose_body()).into_response())
 }
 
 fn token_response(state: &AppState, issued: Issued) -> TokenResponse {

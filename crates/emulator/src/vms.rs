@@ -17,6 +17,16 @@ use crate::estate::{AccountEstate, AppRecord, TierRecord, dotnet_time, new_vm};
 use crate::helpers::{JsonBody, id, name};
 use crate::state::{AppState, json_response};
 
+/// A body `id` (optional in a rename) must be the path's id, or 400.
+pub fn same_id(body: Option<u32>, path: u32) -> Result<(), ApiError> {
+    match body {
+        Some(id) if id != path => Err(ApiError::invalid(format!(
+            "The id in the body ({id}) must match the id in the path ({path})"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn detail(acct: &AccountEstate, vm_id: u32) -> Option<Value> {
     let v = acct.vms.get(&vm_id)?;
     Some(v.to_detail(acct.apps.get(&v.app_id)))
@@ -82,6 +92,7 @@ pub async fn rename(
 ) -> Result<Json<Value>, ApiError> {
     let account = caller.account()?;
     let vm_id = id("VM", &raw)?;
+    same_id(req.id, vm_id)?;
     let new_name = name(&req.name)?;
     let mut estate = state.estate();
     let acct = estate.account(account);

@@ -53,6 +53,7 @@ pub async fn rename(
 ) -> Result<Json<Value>, ApiError> {
     let account = caller.account()?;
     let app_id = id("workload", &raw)?;
+    crate::vms::same_id(req.id, app_id)?;
     let new_name = name(&req.name)?;
     let mut estate = state.estate();
     let acct = estate.account(account);
@@ -140,6 +141,7 @@ pub async fn rename_tier(
 ) -> Result<Json<Value>, ApiError> {
     let account = caller.account()?;
     let (app_id, tier_id) = tier_path(&raw_app, &raw_tier)?;
+    crate::vms::same_id(req.id, tier_id)?;
     let new_name = name(&req.name)?;
     let mut estate = state.estate();
     let acct = estate.account(account);

@@ -416,6 +416,14 @@ async fn renames_persist_and_removals_answer_202() {
         env.call(Method::PUT, "/vms/2002", Some(1000), Some(json!({"nom": "x"}))).await.0,
         StatusCode::BAD_REQUEST
     );
+    // A body id other than the path's is refused, and nothing is renamed.
+    for (path, id) in [("/vms/2002", 2001), ("/apps/2", 1), ("/apps/1/tiers/2", 1)] {
+        let (s, e) = env.call(Method::PUT, path, Some(1000), Some(json!({"id": id, "name": "other"}))).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{path}: {e}");
+        assert!(e.to_string().contains("must match the id in the path"), "{path}: {e}");
+    }
+    assert_eq!(env.get("/vms/2002").await.1["name"], "web-02-renamed");
+    assert_eq!(env.get("/vms/2001").await.1["name"], "web-01");
 
     let body = json!({"accountId": 1000, "vmId": 2003, "userEmail": "demo@armor.example", "isActive": true, "deleteNow": true});
     let (s, _) = env.call(Method::DELETE, "/vms/2003", Some(1000), Some(body.clone())).await;

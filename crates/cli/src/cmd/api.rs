@@ -83,18 +83,34 @@ pub async fn run(ctx: &Context, args: ApiArgs, out: &mut dyn Write) -> Result<()
 /// How much of an unexpected answer's body the error quotes.
 const QUOTED_BYTES: usize = 300;
 
-/// The body: JSON text, `@FILE` or `-` (stdin); must be valid JSON. Returns the bytes to
-/// send and the parsed value (for `--what-if`).
+/// The largest request body `armor api` reads from a file or stdin: 32 MiB (Armor's
+/// endpoints take far less; the emulator refuses more than 1 MiB).
+pub const MAX_REQUEST_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The body: JSON text, `@FILE` or `-` (stdin), at most [`MAX_REQUEST_BYTES`]; must be
+/// valid JSON. Returns the bytes to send and the parsed value (for `--what-if`).
 fn read_body(spec: &str) -> Result<(Vec<u8>, Value)> {
     let bytes = if spec == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).context("cannot read the body from stdin")?;
-        buf
+        read_limited(std::io::stdin().lock(), "stdin")?
     } else if let Some(file) = spec.strip_prefix('@') {
-        std::fs::read(file).with_context(|| format!("cannot read the body from {file}"))?
+        let f = std::fs::File::open(file).with_context(|| format!("cannot read the body from {file}"))?;
+        read_limited(f, file)?
     } else {
         spec.as_bytes().to_vec()
     };
     let value: Value = serde_json::from_slice(&bytes).context("the body is not valid JSON")?;
     Ok((bytes, value))
+}
+
+/// Reads at most [`MAX_REQUEST_BYTES`] from `from` (an endless source such as `/dev/zero`
+/// fails once past it, holding no more).
+fn read_limited(from: impl Read, name: &str) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    from.take(MAX_REQUEST_BYTES + 1)
+        .read_to_end(&mut buf)
+        .with_context(|| format!("cannot read the body from {name}"))?;
+    if buf.len() as u64 > MAX_REQUEST_BYTES {
+        bail!("the body from {name} is larger than the limit of {MAX_REQUEST_BYTES} bytes");
+    }
+    Ok(buf)
 }

@@ -24,6 +24,7 @@ pub async fn run(format: Format, out: &mut dyn Write) -> Result<()> {
         format,
         env_key: None,
         max_response_bytes: armor_client::DEFAULT_MAX_RESPONSE_BYTES,
+        max_response_values: armor_client::DEFAULT_MAX_RESPONSE_VALUES,
         ca: Default::default(),
     };
     let user = EmulatorConfig::DEMO_USERNAME;

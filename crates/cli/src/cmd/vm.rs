@@ -17,7 +17,8 @@ use crate::args_res::{Change, CreateVm, StopType, VmCommand, Wait};
 use crate::change::{Impact, gate};
 use crate::context::Context;
 use crate::glob;
-use crate::output::{Render, labelled, or_dash};
+use crate::cmd::Format;
+use crate::output::{self, Render, labelled, or_dash};
 use crate::prompt;
 
 pub async fn run(ctx: &Context, cmd: VmCommand, out: &mut dyn Write) -> Result<()> {
@@ -57,25 +58,23 @@ async fn list(ctx: &Context, name: Option<&str>, out: &mut dyn Write) -> Result<
     if let (Some(pattern), true) = (name, vms.is_empty()) {
         bail!("no VM in the account matches the name {pattern:?}");
     }
-    Render::new(ctx.format, out).table(
-        &vms,
-        &["id", "name", "status", "workload", "location", "os", "ip"],
-        || {
-            vms.iter()
-                .map(|v| {
-                    vec![
-                        or_dash(v.vm_id),
-                        or_dash(v.name.as_deref()),
-                        vm_status::name(v.status).into(),
-                        or_dash(v.workload_name.as_deref()),
-                        or_dash(v.location.as_deref()),
-                        or_dash(v.operating_system.as_deref()),
-                        or_dash(v.ip_address.as_deref()),
-                    ]
-                })
-                .collect()
-        },
-    )
+    if ctx.format == Format::Json {
+        return output::json(out, &vms);
+    }
+    // Rows are made as they are written: a long list is not held twice.
+    let row = |i: usize| {
+        let v: &Vm = &vms[i];
+        vec![
+            or_dash(v.vm_id),
+            or_dash(v.name.as_deref()),
+            vm_status::name(v.status).into(),
+            or_dash(v.workload_name.as_deref()),
+            or_dash(v.location.as_deref()),
+            or_dash(v.operating_system.as_deref()),
+            or_dash(v.ip_address.as_deref()),
+        ]
+    };
+    output::table_by(out, &["id", "name", "status", "workload", "location", "os", "ip"], vms.len(), row)
 }
 
 async fn show(ctx: &Context, vm: &str, out: &mut dyn Write) -> Result<()> {
@@ -138,8 +137,12 @@ async fn power(
     }
     let mut vm = client.vms().power(VmId(id), action).await?;
     if wait.wait {
-        vm = wait_for(&client, id, action.target(), Duration::from_secs(wait.timeout)).await?;
+        vm = Some(wait_for(&client, id, action.target(), Duration::from_secs(wait.timeout)).await?);
     }
+    // The server acted; its answer may describe the VM, or not (`true`, nothing).
+    let Some(vm) = vm else {
+        return Render::new(ctx.format, out).line(&json!({"id": id}), || format!("VM {id}: {} accepted.", verb(action)));
+    };
     Render::new(ctx.format, out)
         .line(&vm, || format!("VM {id} ({}): {}.", or_dash(vm.name.as_deref()), vm_status::name(vm.status)))
 }
@@ -192,8 +195,9 @@ async fn rename(ctx: &Context, raw: &str, new_name: &str, change: Change, out: &
         return Ok(());
     }
     let vm = client.vms().rename(VmId(id), new_name).await?;
-    Render::new(ctx.format, out)
-        .line(&vm, || format!("VM {id} is now named {:?}.", vm.name.as_deref().unwrap_or(new_name)))
+    let name = vm.as_ref().and_then(|v| v.name.as_deref()).unwrap_or(new_name);
+    let shown = vm.as_ref().map_or_else(|| json!({"id": id, "name": new_name}), |v| json!(v));
+    Render::new(ctx.format, out).line(&shown, || format!("VM {id} is now named {name:?}."))
 }
 
 async fn remove(
@@ -257,15 +261,28 @@ async fn create(ctx: &Context, args: CreateVm, out: &mut dyn Write) -> Result<()
         "Administrator secret for the new VM",
     )?;
     order.secret = secret;
+    // The server took the order; its answer may describe one order, several or none.
     let placed = client.orders().create_vm(&order).await?;
-    Render::new(ctx.format, out).line(&placed, || {
-        let ids: Vec<String> =
-            placed.vms.iter().filter_map(|v| v.get("vmId")).map(|v| v.to_string()).collect();
-        format!(
-            "Order {} {}: VM(s) {}.",
-            or_dash(placed.id),
-            or_dash(placed.status.as_deref()),
-            ids.join(", ")
-        )
-    })
+    match ctx.format {
+        Format::Json if placed.len() == 1 => output::json(out, &placed[0]),
+        Format::Json => output::json(out, &placed),
+        Format::Table if placed.is_empty() => {
+            writeln!(out, "Order placed (the server described no order).")?;
+            Ok(())
+        }
+        Format::Table => {
+            for o in &placed {
+                let ids: Vec<String> =
+                    o.vms.iter().filter_map(|v| v.get("vmId")).map(|v| v.to_string()).collect();
+                let line = format!(
+                    "Order {} {}: VM(s) {}.",
+                    or_dash(o.id),
+                    or_dash(o.status.as_deref()),
+                    if ids.is_empty() { "-".to_owned() } else { ids.join(", ") }
+                );
+                writeln!(out, "{}", crate::sanitize::line(&line))?;
+            }
+            Ok(())
+        }
+    }
 }

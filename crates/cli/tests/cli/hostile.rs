@@ -321,3 +321,19 @@ fn symlinked_session_and_lock_files_are_refused() {
     armor.run(&["logout", "--yes"]).failure(&[&lock.display().to_string(), "symbolic link"]);
     assert!(!lock_target.exists(), "nothing is created at the link's target");
 }
+
+#[test]
+fn an_endless_request_body_fails_clearly_and_sends_nothing() {
+    let emu = Emu::start();
+    let armor = Armor::new();
+    armor.login(&emu, &[]);
+    let before = emu.requests();
+    armor
+        .run(&["api", "POST", "/apps/1/tiers", "--body", "@/dev/zero", "--yes"])
+        .failure(&["the body from /dev/zero is larger than the limit of 33554432 bytes"]);
+    let mut cmd = armor.command(&["api", "POST", "/apps/1/tiers", "--body", "-", "--yes"]);
+    let stdin = std::fs::File::open("/dev/zero").unwrap();
+    let run = crate::util::Run::from(cmd.stdin(stdin).output().unwrap());
+    run.failure(&["the body from stdin is larger than the limit"]);
+    assert_eq!(emu.requests(), before, "nothing was sent");
+}

@@ -2,6 +2,7 @@
 //! an ephemeral loopback port.
 
 mod advice;
+mod answers;
 mod emulator;
 mod enterprise;
 mod hostile;

@@ -79,7 +79,7 @@ impl Error {
             Error::NewerSession { .. } => K::NewerSession,
             Error::NoRandomness(_) => K::NoRandomness,
             Error::MalformedToken(_) | Error::BadLifetime(_) | Error::Decode { .. } => K::BadResponse,
-            Error::BodyTooLarge { .. } => K::ResponseTooLarge,
+            Error::BodyTooLarge { .. } | Error::TooManyValues { .. } => K::ResponseTooLarge,
             Error::NoSession { .. } => K::NoSession,
             Error::NotTokenSession { .. } => K::NotTokenSession,
             Error::SessionExpired { .. } => K::SessionExpired,

@@ -251,6 +251,17 @@ pub enum Error {
         /// The limit in bytes.
         limit: u64,
     },
+    /// A response body with more JSON values than the client's limit (see
+    /// [`ClientBuilder::max_response_values`](crate::ClientBuilder::max_response_values)).
+    #[error("the response to {method} {path} has more than the limit of {limit} JSON values and keys")]
+    TooManyValues {
+        /// The request method.
+        method: String,
+        /// The request path.
+        path: String,
+        /// The limit in values.
+        limit: u64,
+    },
     /// The profile's lock stayed held by another process longer than allowed.
     #[error(
         "timed out after {}s waiting for the session lock {}{}",

@@ -58,20 +58,22 @@ impl Vms<'_> {
         self.client.get::<One<VmDetail>>(&format!("/vms/core/{guid}")).await.map(|o| o.0)
     }
 
-    /// `PUT /vms/{id}` `{id, name}`.
-    pub async fn rename(&self, id: VmId, name: &str) -> Result<VmDetail> {
+    /// `PUT /vms/{id}` `{id, name}`; returns the VM as the server describes it after, if
+    /// it does (any 2xx answer is a success, whatever its body).
+    pub async fn rename(&self, id: VmId, name: &str) -> Result<Option<VmDetail>> {
         let mut body = NameRequest::new(name);
         body.id = Some(id.get());
-        self.client
-            .send_json::<One<VmDetail>>(Method::PUT, &format!("/vms/{id}"), Some(&body))
-            .await
-            .map(|o| o.0)
+        let answer =
+            self.client.send_change::<VmDetail>(Method::PUT, &format!("/vms/{id}"), Some(&body)).await?;
+        Ok(answer.into_iter().next())
     }
 
-    /// `POST /vms/{id}/power/{action}`; returns the VM as it is right after.
-    pub async fn power(&self, id: VmId, action: PowerAction) -> Result<VmDetail> {
+    /// `POST /vms/{id}/power/{action}`; returns the VM as the server describes it right
+    /// after, if it does (any 2xx answer is a success, whatever its body: `true`, a list,
+    /// nothing).
+    pub async fn power(&self, id: VmId, action: PowerAction) -> Result<Option<VmDetail>> {
         let path = format!("/vms/{id}/power/{}", action.as_str());
-        self.client.send_json::<One<VmDetail>>(Method::POST, &path, NO_BODY).await.map(|o| o.0)
+        Ok(self.client.send_change::<VmDetail>(Method::POST, &path, NO_BODY).await?.into_iter().next())
     }
 
     /// `DELETE /vms/{id}` (202).
@@ -121,8 +123,9 @@ pub struct Orders<'c> {
 }
 
 impl Orders<'_> {
-    /// `POST /orders/vms`: order new VMs. Never retried.
-    pub async fn create_vm(&self, order: &VmOrderRequest) -> Result<Order> {
-        self.client.send_json::<One<Order>>(Method::POST, "/orders/vms", Some(order)).await.map(|o| o.0)
+    /// `POST /orders/vms`: order new VMs. Never retried. Returns the orders the server
+    /// describes: usually one, possibly several or none (any 2xx answer is a success).
+    pub async fn create_vm(&self, order: &VmOrderRequest) -> Result<Vec<Order>> {
+        self.client.send_change::<Order>(Method::POST, "/orders/vms", Some(&order.expose_body())).await
     }
 }
