@@ -275,6 +275,34 @@ async fn the_reissue_has_its_own_timeout() {
 }
 
 #[tokio::test]
+async fn an_advisory_renewal_that_outlasts_the_token_fails_instead_of_using_it() {
+    let env = Env::new(900, |c| c.reissue_fault = Some(ReissueFault::Hang)).await;
+    env.login().await;
+    let c = env.client_with(Timeouts { reissue: Duration::from_secs(1), ..Timeouts::default() });
+    env.advance(301);
+    // The token runs out while the advisory reissue hangs: the clock moves once the
+    // reissue's temporary file exists (it is created just before the request is sent).
+    let sessions = env.store().path().parent().unwrap().to_owned();
+    let clock = env.clock.clone();
+    let mover = tokio::spawn(async move {
+        let pending = || {
+            std::fs::read_dir(&sessions)
+                .unwrap()
+                .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".tmp"))
+        };
+        while !pending() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        clock.advance(Duration::from_secs(900));
+    });
+    let err = c.whoami().await.unwrap_err();
+    mover.await.unwrap();
+    // The reissue's own failure, not a warning and then a request with a dead token.
+    assert!(matches!(err, Error::ConnectionLost { .. }), "{err}");
+    assert_eq!(env.emu.stats().get("GET /me").total, 1, "only the login's GET /me");
+}
+
+#[tokio::test]
 async fn a_fresh_token_never_waits_for_the_lock() {
     let env = Env::new(900, |_| {}).await;
     let c = env.login().await;
