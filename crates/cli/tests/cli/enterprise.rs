@@ -296,3 +296,53 @@ fn the_tls_emulator_command_prints_its_ca_file_after_the_url() {
     assert!(status.success(), "{status:?}");
     assert!(!std::path::Path::new(&ca).exists(), "the CA file outlived the emulator");
 }
+
+/// SIGTERM and SIGHUP sent to `armor exec` are passed on to its child, SIGINT (which a
+/// terminal sends to the child itself) does not end armor, and armor returns the child's
+/// status — also after a renewal, whose signal handlers used to end armor at once
+/// (exit 130, the child left running) and a SIGTERM orphaned the child.
+#[cfg(unix)]
+#[test]
+fn exec_passes_termination_signals_to_the_child_and_returns_its_status() {
+    use std::io::{BufRead, BufReader};
+    let emu = Emu::start();
+    let armor = Armor::new();
+    armor.login(&emu, &[]);
+    // Ends with 42 on SIGTERM, 43 on SIGHUP, 9 if no signal came within 10 s.
+    let script = r#"trap 'exit 42' TERM; trap 'exit 43' HUP; trap '' INT; echo ready
+        i=0; while [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; exit 9"#;
+    for (renew, signals, code) in [
+        (false, &["TERM"][..], 42),
+        (false, &["HUP"][..], 43),
+        (true, &["INT", "TERM"][..], 42),
+        (true, &["HUP"][..], 43),
+    ] {
+        if renew {
+            // Renewal due: 100 s of a 900 s token left.
+            let mut s = armor.session();
+            let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(100);
+            s["auth"]["expires_at"] = serde_json::Value::String(soon.to_string());
+            std::fs::write(armor.session_path("default"), serde_json::to_vec_pretty(&s).unwrap()).unwrap();
+        }
+        let reissues = emu.reissues().0;
+        let mut child = armor
+            .command(&["exec", "--", "sh", "-c", script])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut ready = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut ready).unwrap();
+        assert_eq!(ready, "ready\n");
+        assert_eq!(emu.reissues().0, reissues + u64::from(renew));
+        for signal in signals {
+            let sent = std::process::Command::new("kill")
+                .args([&format!("-{signal}"), &child.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(sent.success());
+        }
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(code), "renewed: {renew}, signals: {signals:?}: {status:?}");
+    }
+}
