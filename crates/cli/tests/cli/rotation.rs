@@ -83,7 +83,8 @@ fn unusable_expires_in_is_refused_and_the_session_left_byte_for_byte() {
         (r#"{"access_token":"0123456789abcdef0123456789abcdef","token_type":"Bearer"}"#, "is missing"),
         (r#"{"access_token":"0123456789abcdef0123456789abcdef","expires_in":0}"#, "is 0"),
         (r#"{"access_token":"0123456789abcdef0123456789abcdef","expires_in":-15}"#, "-15 is negative"),
-        (r#"{"access_token":"0123456789abcdef0123456789abcdef","expires_in":"15"}"#, "not a number"),
+        // ("15", a number written as a string, is read as 15.)
+        (r#"{"access_token":"0123456789abcdef0123456789abcdef","expires_in":"fifteen"}"#, "not a number"),
         (r#"{"access_token":"0123456789abcdef0123456789abcdef","expires_in":null}"#, "is missing"),
         (r#"{"access_token":"0123456789abcdef0123456789abcdef","expires_in":1000000000000}"#, "24 hours"),
         (
