@@ -28,8 +28,9 @@ pub async fn run(ctx: &Context, argv: Vec<String>) -> Result<()> {
     };
     let client = ctx.client()?;
     // Renews the token first if it is due, so the child starts with at least 2/3 of its
-    // lifetime left.
-    let session = client.ensure_fresh().await?;
+    // lifetime left; if another process is renewing it, waits for that (the child cannot
+    // resend a request on 401, as armor does, once the old token is exchanged).
+    let session = client.ensure_renewed().await?;
     let mut cmd = Command::new(program);
     cmd.args(args).env("ARMOR_SERVER", &session.server).env_remove("ARMOR_TOKEN");
     match session.account_id {

@@ -346,3 +346,55 @@ fn exec_passes_termination_signals_to_the_child_and_returns_its_status() {
         assert_eq!(status.code(), Some(code), "renewed: {renew}, signals: {signals:?}: {status:?}");
     }
 }
+
+/// Renewal due while another process renews (holds the lock): `armor exec` waits for that
+/// renewal and hands the child the new token, not the old one the renewal invalidates.
+#[cfg(unix)]
+#[test]
+fn exec_waits_for_another_processs_renewal_instead_of_handing_out_the_old_token() {
+    use std::io::{Read, Write};
+    let emu = Emu::start();
+    let armor = Armor::new();
+    armor.login(&emu, &[]);
+    let old = armor.token();
+    let mut s = armor.session();
+    let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(100);
+    s["auth"]["expires_at"] = serde_json::Value::String(soon.to_string());
+    std::fs::write(armor.session_path("default"), serde_json::to_vec_pretty(&s).unwrap()).unwrap();
+    // The other process: takes the lock, ...
+    let store = armor_client::SessionStore::new(armor.config_dir(), "default").unwrap();
+    let lock = emu.rt.block_on(store.lock()).unwrap();
+    let child = armor
+        .command(&["exec", "--", "sh", "-c", r#"printf %s "$ARMOR_TOKEN""#])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // (a head start for armor exec: without it the test could pass without the fix, never fail with it)
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // ... exchanges the token and saves the new one, then lets go of the lock.
+    let addr = emu.url().trim_start_matches("http://").to_owned();
+    let body = format!(r#"{{"token":"{old}"}}"#);
+    let mut conn = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        conn,
+        "POST /auth/token/reissue HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    let reply: serde_json::Value =
+        serde_json::from_str(&answer[answer.find("\r\n\r\n").unwrap() + 4..]).unwrap();
+    let new = reply["access_token"].as_str().unwrap().to_owned();
+    let now = jiff::Timestamp::now();
+    s["auth"]["access_token"] = serde_json::Value::String(new.clone());
+    s["auth"]["issued_at"] = serde_json::Value::String(now.to_string());
+    s["auth"]["expires_at"] =
+        serde_json::Value::String((now + jiff::SignedDuration::from_secs(900)).to_string());
+    std::fs::write(armor.session_path("default"), serde_json::to_vec_pretty(&s).unwrap()).unwrap();
+    drop(lock);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), new, "the renewed token, not the invalidated one");
+    assert_eq!(emu.reissues(), (1, 0), "armor exec sent no reissue of its own");
+}
