@@ -352,7 +352,7 @@ async fn an_unwritable_sessions_dir_fails_before_the_reissue_is_sent() {
 
 /// The real-time run: 64 tasks on one client calling `GET /me` for 10 s while
 /// 3-second tokens fall due for renewal every second. Run with `cargo test -p
-/// armor-client --test rotation -- --ignored real_time --nocapture`.
+/// armor-client --test rotation -- --ignored ten_real_seconds --nocapture`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 #[ignore = "10 s of real time; run by hand (see the doc comment)"]
 async fn sixty_four_tasks_for_ten_real_seconds() {
