@@ -23,6 +23,20 @@ fn snippet(s: &str) -> String {
     short
 }
 
+/// The most of a runtime error's text that is quoted: it can hold the whole input (the
+/// server's response), like the at most 300 characters of a server's message elsewhere.
+const MAX_QUOTED: usize = 300;
+
+/// `text` on one line, cut to [`MAX_QUOTED`] characters.
+fn quoted(text: &str) -> String {
+    let line = text.replace(['\n', '\r'], " ");
+    let mut short: String = line.chars().take(MAX_QUOTED).collect();
+    if short.len() < line.len() {
+        short.push('…');
+    }
+    short
+}
+
 /// `expected X at `...`` or `expected X at the end`.
 fn expected(what: &str, at: &str) -> String {
     if at.trim().is_empty() {
@@ -87,7 +101,7 @@ impl Filter {
                         writeln!(out)?;
                     }
                     Ok(v) => writeln!(out, "{v}")?,
-                    Err(e) => bail!("--jq: {}", e.to_string().replace('\n', " ")),
+                    Err(e) => bail!("--jq: {}", quoted(&e.to_string())),
                 }
             }
         }
@@ -122,6 +136,10 @@ mod tests {
         }
         let err = run(".a", "[1]").unwrap_err().to_string();
         assert!(err.starts_with("--jq:") && !err.contains('\n'), "{err}");
+        // A runtime error quotes at most 300 characters of the input.
+        let big = format!("[{}]", vec!["\"abcdefghij\""; 10_000].join(","));
+        let err = run(".a", &big).unwrap_err().to_string();
+        assert!(err.starts_with("--jq: cannot index") && err.chars().count() < 320, "{}", err.len());
         let err = run(".", "not json s3cr3t").unwrap_err().to_string();
         assert!(!err.contains("s3cr3t"), "{err}");
     }

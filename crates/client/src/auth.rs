@@ -46,7 +46,8 @@ impl Client {
         call.timeout = Some(self.timeouts().login);
         let authorized: AuthorizeResponse = http.send(call).await?;
         let request = TokenRequest { code: authorized.code, grant_type: GRANT_AUTHORIZATION_CODE.into() };
-        let tokens: TokenReply = http.send(Call::new(Method::POST, "/auth/token").json(&request.expose_body())?).await?;
+        let tokens: TokenReply =
+            http.send(Call::new(Method::POST, "/auth/token").json(&request.expose_body())?).await?;
         let now = self.now();
         let token = self.token_state(&tokens, now, now)?;
         let me = self.fetch_me(Auth::Token(&token.access_token), None).await?;

@@ -123,6 +123,7 @@ pub use session::{
     ApiKey, ApiSecret, Credentials, FORMAT as SESSION_FORMAT, Freshness, RenewalPolicy, Session, TokenState,
 };
 pub use settings::Settings;
+pub use signals::leave_signals_to_caller;
 pub use store::{
     DEFAULT_PROFILE, FileStamp, PreparedSave, SessionStore, StoreLock, default_config_dir, validate_profile,
 };

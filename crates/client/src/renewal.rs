@@ -66,7 +66,7 @@ impl Client {
                 match attempt.await {
                     Ok(renewed) => renewed,
                     Err(e @ (Error::SessionExpired { .. } | Error::NoSession { .. })) => return Err(e),
-                    Err(e) => self.advisory_failed(session, &e),
+                    Err(e) => self.advisory_failed(session, e)?,
                 }
             }
             Freshness::RenewalRequired | Freshness::Expired => self.renew_required().await?,
@@ -118,7 +118,7 @@ impl Client {
             Some(store) => match store.try_lock() {
                 Ok(Some(lock)) => Some(lock),
                 Ok(None) => return Ok(session),
-                Err(e) => return Ok(self.advisory_failed(session, &e)),
+                Err(e) => return self.advisory_failed(session, e),
             },
             None => None,
         };
@@ -127,14 +127,23 @@ impl Client {
         match result {
             Ok(renewed) => Ok(renewed),
             Err(e @ (Error::SessionExpired { .. } | Error::NoSession { .. })) => Err(e),
-            Err(e) => Ok(self.advisory_failed(session, &e)),
+            Err(e) => self.advisory_failed(session, e),
         }
     }
 
-    fn advisory_failed(&self, session: Arc<Session>, e: &Error) -> Arc<Session> {
+    /// After a failed advisory renewal: warns and keeps `session`, unless the attempt took
+    /// so long (a reissue that hung until its timeout) that renewal is mandatory or the
+    /// token expired meanwhile: then the failure is the call's error.
+    fn advisory_failed(&self, session: Arc<Session>, e: Error) -> Result<Arc<Session>> {
         let Some(token) = session.token() else {
-            return session;
+            return Ok(session);
         };
+        if matches!(
+            session.freshness(&self.renewal_policy(), self.now()),
+            Freshness::RenewalRequired | Freshness::Expired
+        ) {
+            return Err(e);
+        }
         // Try again after a twentieth of the lifetime (at least a second).
         let pause = (token.length() / 20).max(Duration::from_secs(1));
         *self.retry_after_cell().lock().unwrap_or_else(PoisonError::into_inner) =
@@ -142,9 +151,9 @@ impl Client {
         tracing::warn!(
             "token renewal failed, going on with the current token (valid until {}): {}",
             token.expires_at,
-            chain(e)
+            chain(&e)
         );
-        session
+        Ok(session)
     }
 
     fn retry_after(&self) -> Option<jiff::Timestamp> {

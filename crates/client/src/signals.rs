@@ -16,6 +16,16 @@ static DEPTH: AtomicUsize = AtomicUsize::new(0);
 /// A signal held back, 0 if none.
 static PENDING: AtomicI32 = AtomicI32::new(0);
 static INSTALLED: AtomicBool = AtomicBool::new(false);
+/// Set by [`leave_signals_to_caller`]: a signal outside an exchange does not end the process.
+static CALLER: AtomicBool = AtomicBool::new(false);
+
+/// From now on, a SIGINT, SIGTERM or SIGHUP that arrives outside a token exchange no
+/// longer ends the process: the caller has its own handlers (`armor exec` passes them to
+/// its child and waits for it). One that arrives during an exchange is still held back
+/// and then ends the process.
+pub fn leave_signals_to_caller() {
+    CALLER.store(true, SeqCst);
+}
 
 /// Defers termination signals until dropped (a no-op unless enabled).
 #[derive(Debug)]
@@ -88,9 +98,14 @@ fn install() -> bool {
                     _ = hup.recv() => 1,
                 };
                 PENDING.store(number, SeqCst);
-                // Outside an exchange (or one that just ended): exit now.
+                // Outside an exchange (or one that just ended): exit now, unless the
+                // caller handles signals itself.
                 if DEPTH.load(SeqCst) == 0 {
-                    exit_if_pending();
+                    if CALLER.load(SeqCst) {
+                        PENDING.store(0, SeqCst);
+                    } else {
+                        exit_if_pending();
+                    }
                 }
             }
         });

@@ -279,6 +279,36 @@ async fn the_reissue_has_its_own_timeout() {
 }
 
 #[tokio::test]
+async fn an_advisory_renewal_that_outlasts_the_token_fails_instead_of_using_it() {
+    let env = Env::new(900, |c| c.reissue_fault = Some(ReissueFault::Hang)).await;
+    env.login().await;
+    let mut timeouts = Timeouts::default();
+    timeouts.reissue = Duration::from_secs(1);
+    let c = env.client_with(timeouts);
+    env.advance(301);
+    // The token runs out while the advisory reissue hangs: the clock moves once the
+    // reissue's temporary file exists (it is created just before the request is sent).
+    let sessions = env.store().path().parent().unwrap().to_owned();
+    let clock = env.clock.clone();
+    let mover = tokio::spawn(async move {
+        let pending = || {
+            std::fs::read_dir(&sessions)
+                .unwrap()
+                .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".tmp"))
+        };
+        while !pending() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        clock.advance(Duration::from_secs(900));
+    });
+    let err = c.whoami().await.unwrap_err();
+    mover.await.unwrap();
+    // The reissue's own failure, not a warning and then a request with a dead token.
+    assert!(matches!(err, Error::ConnectionLost { .. }), "{err}");
+    assert_eq!(env.emu.stats().get("GET /me").total, 1, "only the login's GET /me");
+}
+
+#[tokio::test]
 async fn a_fresh_token_never_waits_for_the_lock() {
     let env = Env::new(900, |_| {}).await;
     let c = env.login().await;
@@ -332,7 +362,7 @@ async fn an_unwritable_sessions_dir_fails_before_the_reissue_is_sent() {
 
 /// The real-time run: 64 tasks on one client calling `GET /me` for 10 s while
 /// 3-second tokens fall due for renewal every second. Run with `cargo test -p
-/// armor-client --test rotation -- --ignored real_time --nocapture`.
+/// armor-client --test rotation -- --ignored ten_real_seconds --nocapture`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 #[ignore = "10 s of real time; run by hand (see the doc comment)"]
 async fn sixty_four_tasks_for_ten_real_seconds() {

@@ -28,8 +28,9 @@ pub async fn run(ctx: &Context, argv: Vec<String>) -> Result<()> {
     };
     let client = ctx.client()?;
     // Renews the token first if it is due, so the child starts with at least 2/3 of its
-    // lifetime left.
-    let session = client.ensure_fresh().await?;
+    // lifetime left; if another process is renewing it, waits for that (the child cannot
+    // resend a request on 401, as armor does, once the old token is exchanged).
+    let session = client.ensure_renewed().await?;
     let mut cmd = Command::new(program);
     cmd.args(args).env("ARMOR_SERVER", &session.server).env_remove("ARMOR_TOKEN");
     match session.account_id {
@@ -45,20 +46,69 @@ pub async fn run(ctx: &Context, argv: Vec<String>) -> Result<()> {
             if client.is_memory_key() { "(environment)" } else { &ctx.profile }
         ),
     }
-    // Ctrl-C reaches the child through the terminal; armor keeps waiting for its status.
-    // (Once tokio handles SIGINT, it stays handled for the life of the process.)
+    // The child's signals: Ctrl-C reaches it through the terminal, SIGTERM and SIGHUP sent
+    // to armor are passed on to it; armor waits for its status either way. (Handlers are
+    // installed before it starts and stay; also those of a renewal just done.)
     #[cfg(unix)]
-    let _sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt());
-    let mut child = cmd.spawn().with_context(|| format!("cannot run {program:?}"))?;
-    let status = tokio::task::spawn_blocking(move || child.wait())
-        .await
-        .context("waiting for the command")?
-        .with_context(|| format!("waiting for {program:?}"))?;
+    let mut signals = Forward::install().context("cannot handle signals")?;
+    armor_client::leave_signals_to_caller();
+    let child = cmd.spawn().with_context(|| format!("cannot run {program:?}"))?;
+    #[cfg(unix)]
+    let pid = rustix::process::Pid::from_child(&child);
+    let mut wait = tokio::task::spawn_blocking(move || {
+        let mut child = child;
+        child.wait()
+    });
+    #[cfg(unix)]
+    let waited = loop {
+        tokio::select! {
+            waited = &mut wait => break waited,
+            signal = signals.next() => {
+                if let Some(signal) = signal {
+                    let _ = rustix::process::kill_process(pid, signal);
+                }
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let waited = wait.await;
+    let status =
+        waited.context("waiting for the command")?.with_context(|| format!("waiting for {program:?}"))?;
     let code = match status.code() {
         Some(c) => c,
         None => signal_code(&status),
     };
     if code == 0 { Ok(()) } else { Err(ChildExit(u8::try_from(code).unwrap_or(1)).into()) }
+}
+
+/// Termination signals sent to armor while its child runs.
+#[cfg(unix)]
+struct Forward {
+    int: tokio::signal::unix::Signal,
+    term: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl Forward {
+    fn install() -> std::io::Result<Forward> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Forward {
+            int: signal(SignalKind::interrupt())?,
+            term: signal(SignalKind::terminate())?,
+            hup: signal(SignalKind::hangup())?,
+        })
+    }
+
+    /// The next signal to pass on to the child; `None` for Ctrl-C, which the terminal
+    /// sends to the child itself.
+    async fn next(&mut self) -> Option<rustix::process::Signal> {
+        tokio::select! {
+            _ = self.int.recv() => None,
+            _ = self.term.recv() => Some(rustix::process::Signal::TERM),
+            _ = self.hup.recv() => Some(rustix::process::Signal::HUP),
+        }
+    }
 }
 
 /// 128 + the signal that ended the child, as shells report it.

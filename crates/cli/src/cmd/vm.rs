@@ -15,9 +15,9 @@ use serde_json::json;
 
 use crate::args_res::{Change, CreateVm, StopType, VmCommand, Wait};
 use crate::change::{Impact, gate};
+use crate::cmd::Format;
 use crate::context::Context;
 use crate::glob;
-use crate::cmd::Format;
 use crate::output::{self, Render, labelled, or_dash};
 use crate::prompt;
 
@@ -141,7 +141,8 @@ async fn power(
     }
     // The server acted; its answer may describe the VM, or not (`true`, nothing).
     let Some(vm) = vm else {
-        return Render::new(ctx.format, out).line(&json!({"id": id}), || format!("VM {id}: {} accepted.", verb(action)));
+        return Render::new(ctx.format, out)
+            .line(&json!({"id": id}), || format!("VM {id}: {} accepted.", verb(action)));
     };
     Render::new(ctx.format, out)
         .line(&vm, || format!("VM {id} ({}): {}.", or_dash(vm.name.as_deref()), vm_status::name(vm.status)))

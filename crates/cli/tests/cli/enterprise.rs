@@ -296,3 +296,105 @@ fn the_tls_emulator_command_prints_its_ca_file_after_the_url() {
     assert!(status.success(), "{status:?}");
     assert!(!std::path::Path::new(&ca).exists(), "the CA file outlived the emulator");
 }
+
+/// SIGTERM and SIGHUP sent to `armor exec` are passed on to its child, SIGINT (which a
+/// terminal sends to the child itself) does not end armor, and armor returns the child's
+/// status — also after a renewal, whose signal handlers used to end armor at once
+/// (exit 130, the child left running) and a SIGTERM orphaned the child.
+#[cfg(unix)]
+#[test]
+fn exec_passes_termination_signals_to_the_child_and_returns_its_status() {
+    use std::io::{BufRead, BufReader};
+    let emu = Emu::start();
+    let armor = Armor::new();
+    armor.login(&emu, &[]);
+    // Ends with 42 on SIGTERM, 43 on SIGHUP, 9 if no signal came within 10 s.
+    let script = r#"trap 'exit 42' TERM; trap 'exit 43' HUP; trap '' INT; echo ready
+        i=0; while [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; exit 9"#;
+    for (renew, signals, code) in [
+        (false, &["TERM"][..], 42),
+        (false, &["HUP"][..], 43),
+        (true, &["INT", "TERM"][..], 42),
+        (true, &["HUP"][..], 43),
+    ] {
+        if renew {
+            // Renewal due: 100 s of a 900 s token left.
+            let mut s = armor.session();
+            let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(100);
+            s["auth"]["expires_at"] = serde_json::Value::String(soon.to_string());
+            std::fs::write(armor.session_path("default"), serde_json::to_vec_pretty(&s).unwrap()).unwrap();
+        }
+        let reissues = emu.reissues().0;
+        let mut child = armor
+            .command(&["exec", "--", "sh", "-c", script])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut ready = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut ready).unwrap();
+        assert_eq!(ready, "ready\n");
+        assert_eq!(emu.reissues().0, reissues + u64::from(renew));
+        for signal in signals {
+            let sent = std::process::Command::new("kill")
+                .args([&format!("-{signal}"), &child.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(sent.success());
+        }
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(code), "renewed: {renew}, signals: {signals:?}: {status:?}");
+    }
+}
+
+/// Renewal due while another process renews (holds the lock): `armor exec` waits for that
+/// renewal and hands the child the new token, not the old one the renewal invalidates.
+#[cfg(unix)]
+#[test]
+fn exec_waits_for_another_processs_renewal_instead_of_handing_out_the_old_token() {
+    use std::io::{Read, Write};
+    let emu = Emu::start();
+    let armor = Armor::new();
+    armor.login(&emu, &[]);
+    let old = armor.token();
+    let mut s = armor.session();
+    let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(100);
+    s["auth"]["expires_at"] = serde_json::Value::String(soon.to_string());
+    std::fs::write(armor.session_path("default"), serde_json::to_vec_pretty(&s).unwrap()).unwrap();
+    // The other process: takes the lock, ...
+    let store = armor_client::SessionStore::new(armor.config_dir(), "default").unwrap();
+    let lock = emu.rt.block_on(store.lock()).unwrap();
+    let child = armor
+        .command(&["exec", "--", "sh", "-c", r#"printf %s "$ARMOR_TOKEN""#])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // (a head start for armor exec: without it the test could pass without the fix, never fail with it)
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // ... exchanges the token and saves the new one, then lets go of the lock.
+    let addr = emu.url().trim_start_matches("http://").to_owned();
+    let body = format!(r#"{{"token":"{old}"}}"#);
+    let mut conn = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        conn,
+        "POST /auth/token/reissue HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    let reply: serde_json::Value =
+        serde_json::from_str(&answer[answer.find("\r\n\r\n").unwrap() + 4..]).unwrap();
+    let new = reply["access_token"].as_str().unwrap().to_owned();
+    let now = jiff::Timestamp::now();
+    s["auth"]["access_token"] = serde_json::Value::String(new.clone());
+    s["auth"]["issued_at"] = serde_json::Value::String(now.to_string());
+    s["auth"]["expires_at"] =
+        serde_json::Value::String((now + jiff::SignedDuration::from_secs(900)).to_string());
+    std::fs::write(armor.session_path("default"), serde_json::to_vec_pretty(&s).unwrap()).unwrap();
+    drop(lock);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), new, "the renewed token, not the invalidated one");
+    assert_eq!(emu.reissues(), (1, 0), "armor exec sent no reissue of its own");
+}
