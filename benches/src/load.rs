@@ -157,17 +157,22 @@ async fn once(conn: &mut SendRequest<Full<Bytes>>, scenario: &Scenario, host: &H
             counted(send(conn, request(Method::POST, path, host, body.clone())).await)
         }
         Scenario::Login { username, password } => {
-            let body = json(&AuthorizeRequest {
-                username: username.clone(),
-                password: SecretString::from(password.as_str()),
-            });
+            let body = json(
+                &AuthorizeRequest {
+                    username: username.clone(),
+                    password: SecretString::from(password.as_str()),
+                }
+                .expose_body(),
+            );
             let Some(code) = send(conn, request(Method::POST, "/auth/authorize", host, body))
                 .await
                 .and_then(|b| serde_json::from_slice::<AuthorizeResponse>(&b).ok())
             else {
                 return (0, 1);
             };
-            let body = json(&TokenRequest { code: code.code, grant_type: "authorization_code".into() });
+            let body = json(
+                &TokenRequest { code: code.code, grant_type: "authorization_code".into() }.expose_body(),
+            );
             match send(conn, request(Method::POST, "/auth/token", host, body)).await {
                 Some(_) => (2, 0),
                 None => (1, 1),
@@ -234,10 +239,12 @@ fn next_nonce() -> String {
 pub async fn login_token(addr: SocketAddr, username: &str, password: &str) -> String {
     let mut conn = connect(addr).await.expect("connect for login");
     let host = HeaderValue::from_str(&addr.to_string()).expect("header");
-    let body = json(&AuthorizeRequest { username: username.into(), password: SecretString::from(password) });
+    let body = json(
+        &AuthorizeRequest { username: username.into(), password: SecretString::from(password) }.expose_body(),
+    );
     let b = send(&mut conn, request(Method::POST, "/auth/authorize", &host, body)).await.expect("authorize");
     let code: AuthorizeResponse = serde_json::from_slice(&b).expect("authorize response");
-    let body = json(&TokenRequest { code: code.code, grant_type: "authorization_code".into() });
+    let body = json(&TokenRequest { code: code.code, grant_type: "authorization_code".into() }.expose_body());
     let b = send(&mut conn, request(Method::POST, "/auth/token", &host, body)).await.expect("token");
     let tokens: armor_core::auth::TokenResponse = serde_json::from_slice(&b).expect("token response");
     tokens.access_token.expose_secret().to_owned()
