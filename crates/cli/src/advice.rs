@@ -29,6 +29,9 @@ pub fn advice(e: &Error) -> Option<String> {
         }
         (ErrorKind::KeyringUnavailable, _) => "no credential store is available here; keep the secret in the session file (0600) instead: log in without --keyring".to_owned(),
         (ErrorKind::KeyringSecretMissing, _) => "run `armor login --api-key-id ID --keyring` again".to_owned(),
+        (ErrorKind::ResponseTooLarge, Error::TooManyValues { .. }) => {
+            "set ARMOR_MAX_RESPONSE_VALUES to change the limit".to_owned()
+        }
         (ErrorKind::ResponseTooLarge, _) => "set ARMOR_MAX_RESPONSE_BYTES to change the limit".to_owned(),
         _ => return None,
     };

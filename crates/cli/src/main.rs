@@ -68,14 +68,6 @@ fn fail(e: &anyhow::Error) -> ExitCode {
     if let Some(advice) = advice::for_error(e) {
         msg.push_str(&advice);
     }
-    let limit = e.chain().find_map(|c| match c.downcast_ref::<armor_client::Error>() {
-        Some(armor_client::Error::BodyTooLarge { .. }) => Some("ARMOR_MAX_RESPONSE_BYTES"),
-        Some(armor_client::Error::TooManyValues { .. }) => Some("ARMOR_MAX_RESPONSE_VALUES"),
-        _ => None,
-    });
-    if let Some(var) = limit {
-        msg.push_str(&format!("; set {var} to change the limit"));
-    }
     if let Some((at, _)) = msg.char_indices().nth(MAX_ERROR_CHARS) {
         msg.truncate(at);
         msg.push('…');

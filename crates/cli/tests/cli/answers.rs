@@ -14,11 +14,14 @@ fn a_body_with_too_many_json_values_fails_before_it_is_decoded() {
     };
     // The demo estate's VM list has hundreds of values and keys: over a limit of 50.
     for format in ["json", "table"] {
-        with_limit("50", &["vm", "list", "-o", format]).failure(&[
+        let run = with_limit("50", &["vm", "list", "-o", format]).failure(&[
             "GET /vms",
             "more than the limit of 50 JSON values and keys",
             "set ARMOR_MAX_RESPONSE_VALUES to change the limit",
         ]);
+        // The advice names the limit that was hit, once.
+        assert_eq!(run.stderr.matches("to change the limit").count(), 1, "{run:#?}");
+        assert!(!run.stderr.contains("ARMOR_MAX_RESPONSE_BYTES"), "{run:#?}");
     }
     with_limit("5000", &["vm", "list"]).success();
     with_limit("0", &["vm", "list"]).failure(&["ARMOR_MAX_RESPONSE_VALUES", "above 0"]);

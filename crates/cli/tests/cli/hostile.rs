@@ -138,11 +138,12 @@ fn endless_and_huge_bodies_fail_clearly() {
     for announce in [false, true] {
         let url = endless_server(announce);
         let armor = Armor::new().env("ARMOR_MAX_RESPONSE_BYTES", "1000000").env("ARMOR_PASSWORD", "pw");
-        armor.run(&["login", "--server", &url, "--username", "u"]).failure(&[
+        let run = armor.run(&["login", "--server", &url, "--username", "u"]).failure(&[
             "POST /auth/authorize",
             "larger than the limit of 1000000 bytes",
             "ARMOR_MAX_RESPONSE_BYTES",
         ]);
+        assert_eq!(run.stderr.matches("to change the limit").count(), 1, "{run:#?}");
     }
     Armor::new()
         .env("ARMOR_MAX_RESPONSE_BYTES", "lots")
