@@ -2,7 +2,7 @@
 //! fails before it is decoded, and a change the server made (2xx) succeeds whatever shape
 //! its answer has.
 
-use crate::util::{Armor, Emu, Run, canned_server, repoint_session};
+use crate::util::{Armor, Emu, Run, canned_server, repoint_session, vm_create};
 
 #[test]
 fn a_body_with_too_many_json_values_fails_before_it_is_decoded() {
@@ -56,21 +56,7 @@ fn a_vm_order_answered_with_several_orders_or_none_succeeds() {
     let emu = Emu::start();
     let armor = Armor::new().env("ARMOR_VM_SECRET", "Sup3r-secret!");
     armor.login(&emu, &[]);
-    let args = [
-        "vm",
-        "create",
-        "--name",
-        "w",
-        "--location",
-        "DFW01",
-        "--sku",
-        "A1-101",
-        "--workload-id",
-        "1",
-        "--tier-id",
-        "1",
-        "--yes",
-    ];
+    let args = vm_create("w", "1", &["--yes"]);
     let two = r#"[{"id":7,"status":"submitted","vms":[{"vmId":11}]},{"id":8,"status":"submitted","vms":[{"vmId":12}]}]"#;
     repoint_session(&armor, &canned_server(200, "application/json", two));
     let run = armor.run(&args).success();

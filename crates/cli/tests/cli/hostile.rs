@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use armor_emulator::{EmulatorConfig, FaultRule};
 
-use crate::util::{Armor, Emu, canned_server, repoint_session};
+use crate::util::{Armor, Emu, canned_server, repoint_session, vm_create};
 
 fn faulty(rules: &[&str]) -> Emu {
     let rules: Vec<FaultRule> = rules.iter().map(|r| r.parse().unwrap()).collect();
@@ -229,21 +229,7 @@ fn what_if_sends_nothing_with_an_environment_key() {
         &["vm", "start", "2001", "--what-if"],
         &["vm", "rename", "2001", "x", "--what-if"],
         &["vm", "remove", "2001", "--what-if"],
-        &[
-            "vm",
-            "create",
-            "--name",
-            "n",
-            "--location",
-            "DFW01",
-            "--sku",
-            "A1-101",
-            "--workload-id",
-            "1",
-            "--tier-id",
-            "1",
-            "--what-if",
-        ],
+        &vm_create("n", "1", &["--what-if"]),
         &["workload", "rename", "1", "x", "--what-if"],
         &["workload", "remove", "1", "--what-if"],
         &["api", "DELETE", "/apps/1", "--what-if"],

@@ -119,22 +119,7 @@ fn changes_read_the_one_element_lists_the_v1_documents_answer() {
     ] {
         armor.run(args).success();
     }
-    let order = [
-        "vm",
-        "create",
-        "--name",
-        "n",
-        "--location",
-        "DFW01",
-        "--sku",
-        "A1-101",
-        "--workload-id",
-        "1",
-        "--tier-id",
-        "2",
-        "--secret-stdin",
-        "--yes",
-    ];
+    let order = vm_create("n", "2", &["--secret-stdin", "--yes"]);
     armor.run_stdin(&order, "Secret-123\n").success();
 }
 

@@ -252,3 +252,24 @@ pub fn mode(p: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
+
+/// `armor vm create` of a VM `name` in DFW01 (SKU A1-101) into workload 1's tier `tier`,
+/// followed by `extra`.
+pub fn vm_create<'a>(name: &'a str, tier: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "vm",
+        "create",
+        "--name",
+        name,
+        "--location",
+        "DFW01",
+        "--sku",
+        "A1-101",
+        "--workload-id",
+        "1",
+        "--tier-id",
+        tier,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
