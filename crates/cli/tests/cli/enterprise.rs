@@ -252,10 +252,7 @@ fn exec_renews_a_token_that_is_due_first() {
     armor.login(&emu, &[]);
     let old = armor.token();
     // Make renewal due without waiting: 100 s of a 900 s token left (less than 2/3).
-    let mut s = armor.session();
-    let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(100);
-    s["auth"]["expires_at"] = serde_json::Value::String(soon.to_string());
-    std::fs::write(armor.session_path("default"), serde_json::to_vec_pretty(&s).unwrap()).unwrap();
+    armor.expire_in(100);
     let run = armor.run(&["exec", "--", "sh", "-c", r#"printf %s "$ARMOR_TOKEN""#]).success();
     assert_eq!(emu.reissues(), (1, 0));
     assert_ne!(run.stdout, old);
@@ -319,10 +316,7 @@ fn exec_passes_termination_signals_to_the_child_and_returns_its_status() {
     ] {
         if renew {
             // Renewal due: 100 s of a 900 s token left.
-            let mut s = armor.session();
-            let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(100);
-            s["auth"]["expires_at"] = serde_json::Value::String(soon.to_string());
-            std::fs::write(armor.session_path("default"), serde_json::to_vec_pretty(&s).unwrap()).unwrap();
+            armor.expire_in(100);
         }
         let reissues = emu.reissues().0;
         let mut child = armor
@@ -357,10 +351,8 @@ fn exec_waits_for_another_processs_renewal_instead_of_handing_out_the_old_token(
     let armor = Armor::new();
     armor.login(&emu, &[]);
     let old = armor.token();
+    armor.expire_in(100);
     let mut s = armor.session();
-    let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(100);
-    s["auth"]["expires_at"] = serde_json::Value::String(soon.to_string());
-    std::fs::write(armor.session_path("default"), serde_json::to_vec_pretty(&s).unwrap()).unwrap();
     // The other process: takes the lock, ...
     let store = armor_client::SessionStore::new(armor.config_dir(), "default").unwrap();
     let lock = emu.rt.block_on(store.lock()).unwrap();

@@ -39,28 +39,13 @@ fn a_socket_the_server_closes_is_an_error_not_success() {
     }
 }
 
-/// Makes the stored token expire `secs` seconds from now (it lives 900 s on the server),
-/// so the client sees it in the advisory or mandatory renewal window without waiting.
-fn expire_in(armor: &Armor, secs: i64) -> Option<Vec<u8>> {
-    let mut s = armor.session();
-    let now = jiff::Timestamp::now();
-    let at = |d: i64| {
-        serde_json::Value::String(now.checked_add(jiff::SignedDuration::from_secs(d)).unwrap().to_string())
-    };
-    s["auth"]["length_secs"] = 900.into();
-    s["auth"]["issued_at"] = at(secs - 900);
-    s["auth"]["expires_at"] = at(secs);
-    std::fs::write(armor.session_path("default"), serde_json::to_vec_pretty(&s).unwrap()).unwrap();
-    armor.session_bytes()
-}
-
 #[test]
 fn a_failed_advisory_renewal_warns_once_and_a_failed_mandatory_one_fails() {
     let emu = Emu::with(|c| c.reissue_fault = Some(ReissueFault::Error));
     let armor = Armor::new();
     armor.login(&emu, &[]);
     // Advisory: 500 s of 900 left.
-    let before = expire_in(&armor, 500);
+    let before = armor.expire_in(500);
     let run = armor.run(&["whoami"]).success();
     let warnings: Vec<_> = run.stderr.lines().collect();
     assert_eq!(warnings.len(), 1, "{run:#?}");
@@ -68,7 +53,7 @@ fn a_failed_advisory_renewal_warns_once_and_a_failed_mandatory_one_fails() {
     assert!(warnings[0].contains("HTTP 500"), "{run:#?}");
     assert_eq!(armor.session_bytes(), before, "unchanged");
     // Mandatory: the last minute.
-    let before = expire_in(&armor, 30);
+    let before = armor.expire_in(30);
     armor.run(&["whoami"]).failure(&["/auth/token/reissue failed with HTTP 500"]);
     assert_eq!(armor.session_bytes(), before, "unchanged");
     assert_eq!(emu.stats().get("POST /auth/token/reissue").server_error, 2);

@@ -131,6 +131,21 @@ impl Armor {
         serde_json::from_slice(&self.session_bytes().expect("a session file")).unwrap()
     }
 
+    /// Makes the stored token expire `secs` seconds from now (it lives 900 s on the server),
+    /// so the client sees it in the advisory or mandatory renewal window without waiting;
+    /// returns the session file's new bytes.
+    pub fn expire_in(&self, secs: i64) -> Option<Vec<u8>> {
+        let mut s = self.session();
+        let now = jiff::Timestamp::now();
+        let at =
+            |d: i64| Value::String(now.checked_add(jiff::SignedDuration::from_secs(d)).unwrap().to_string());
+        s["auth"]["length_secs"] = 900.into();
+        s["auth"]["issued_at"] = at(secs - 900);
+        s["auth"]["expires_at"] = at(secs);
+        std::fs::write(self.session_path("default"), serde_json::to_vec_pretty(&s).unwrap()).unwrap();
+        self.session_bytes()
+    }
+
     pub fn token(&self) -> String {
         self.session()["auth"]["access_token"].as_str().unwrap().to_owned()
     }
