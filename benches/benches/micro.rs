@@ -1,5 +1,6 @@
 //! Micro-benchmarks (divan): ARMOR-PSK signing, session load and save, decoding `/me`
-//! and `/vms`. Fixtures come from a real emulator at start-up.
+//! and `/vms` (plain serde into the models, and the library's way). Fixtures come from
+//! a real emulator at start-up.
 //!
 //! `cargo bench -p armor-bench --bench micro`; `cargo test -p armor-bench --benches`
 //! runs each once as a smoke test.
@@ -7,7 +8,7 @@
 use std::sync::OnceLock;
 
 use armor_client::core::infra::Vm;
-use armor_client::core::{Me, psk};
+use armor_client::core::{Me, lenient, psk};
 use armor_client::{Client, Method, Session, SessionStore};
 use armor_emulator::{Emulator, EmulatorConfig};
 use secrecy::SecretString;
@@ -87,4 +88,17 @@ fn decode_vms(bencher: divan::Bencher) {
     bencher
         .counter(divan::counter::BytesCount::new(f.vms.len()))
         .bench(|| serde_json::from_slice::<Vec<Vm>>(divan::black_box(&f.vms)).expect("a /vms body"));
+}
+
+/// Decoding it the library's way: one scan (value count, PascalCase keys), then the
+/// tolerant reader (plain serde, and the careful way only if that fails).
+#[divan::bench]
+fn decode_vms_library(bencher: divan::Bencher) {
+    let f = fixture();
+    bencher.counter(divan::counter::BytesCount::new(f.vms.len())).bench(|| {
+        let body = divan::black_box(&f.vms);
+        let scan = lenient::Scan::of(body, 400_000);
+        assert!(scan.values < 400_000);
+        lenient::decode::<Vec<Vm>>(body, scan).expect("a /vms body")
+    });
 }

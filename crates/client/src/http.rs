@@ -320,8 +320,8 @@ impl Http {
     /// Decodes `body` as `T` with the tolerant reader, naming the JSON path that failed;
     /// a body with more JSON values than the limit fails before anything is built.
     pub fn decode<T: DeserializeOwned>(&self, method: &str, path: &str, body: &[u8]) -> Result<T> {
-        limits::check_values(method, path, body, self.max_response_values)?;
-        armor_core::lenient::from_slice(body).map_err(|e| Error::Decode {
+        let scan = limits::scan_within(method, path, body, self.max_response_values)?;
+        armor_core::lenient::decode(body, scan).map_err(|e| Error::Decode {
             method: method.to_owned(),
             path: path.to_owned(),
             json_path: e.json_path,

@@ -3,6 +3,9 @@
 //! Also the cap on the JSON values a body may hold (what decoding it would build), and
 //! on how much of a body an error message may quote.
 
+use armor_core::lenient::Scan;
+use bytes::Bytes;
+
 use crate::error::{Error, Result};
 
 /// The default limit on a response body: 32 MiB.
@@ -18,15 +21,16 @@ pub const DEFAULT_MAX_RESPONSE_VALUES: u64 = 400_000;
 /// cannot make the client build a large tree either.
 pub(crate) const MAX_ERROR_BODY_VALUES: u64 = 10_000;
 
-/// Fails with [`Error::TooManyValues`] when `body` holds more than `limit` JSON values
-/// and keys (see [`armor_core::lenient::count_values`]): checked before anything is built from it,
-/// so that a body within the byte limit cannot make the client build a model many times
-/// its size.
-pub(crate) fn check_values(method: &str, path: &str, body: &[u8], limit: u64) -> Result<()> {
-    if armor_core::lenient::count_values(body, limit) > limit {
+/// Scans `body` once (see [`armor_core::lenient::Scan`]) and fails with
+/// [`Error::TooManyValues`] when it holds more than `limit` JSON values and keys: checked
+/// before anything is built from it, so that a body within the byte limit cannot make
+/// the client build a model many times its size. The scan then serves the decoding.
+pub(crate) fn scan_within(method: &str, path: &str, body: &[u8], limit: u64) -> Result<Scan> {
+    let scan = Scan::of(body, limit);
+    if scan.values > limit {
         return Err(Error::TooManyValues { method: method.to_owned(), path: path.to_owned(), limit });
     }
-    Ok(())
+    Ok(scan)
 }
 
 /// The most characters of a server's text an error message quotes.
@@ -69,6 +73,10 @@ impl ResponseStream {
 
     /// The next piece of the body; `None` at its end. Fails once the body passes the limit.
     pub async fn chunk(&mut self) -> Result<Option<Vec<u8>>> {
+        Ok(self.next_piece().await?.map(Vec::from))
+    }
+
+    async fn next_piece(&mut self) -> Result<Option<Bytes>> {
         let chunk = self.response.chunk().await.map_err(|source| Error::Unreachable {
             url: self.response.url().as_str().split('?').next().unwrap_or_default().to_owned(),
             source: crate::error::TransportError::new(source),
@@ -82,14 +90,19 @@ impl ResponseStream {
                 limit: self.limit,
             });
         }
-        Ok(Some(chunk.to_vec()))
+        Ok(Some(chunk))
     }
 
     /// The whole body, within the limit.
     pub async fn collect(mut self) -> Result<Vec<u8>> {
         let mut body = Vec::new();
-        while let Some(chunk) = self.chunk().await? {
-            body.extend_from_slice(&chunk);
+        while let Some(piece) = self.next_piece().await? {
+            if body.is_empty() {
+                // Most bodies come in one piece: take it without a copy where possible.
+                body = Vec::from(piece);
+            } else {
+                body.extend_from_slice(&piece);
+            }
         }
         Ok(body)
     }

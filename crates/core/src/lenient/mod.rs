@@ -2,11 +2,11 @@
 //!
 //! One mechanism for every model:
 //!
-//! * [`from_slice`] / [`from_value`] decode a whole body. They first bring PascalCase
+//! * [`from_slice`] / [`from_value`] decode a whole body. They bring PascalCase
 //!   property names to camelCase ([`camel_case_keys`]; [`from_slice`] does it on the
-//!   bytes, without a `Value` tree), then decode with `serde_path_to_error`, so that a
-//!   failure names the JSON path (`accounts[1].id`). [`count_values`] tells, before
-//!   anything is built, how many values and keys a body holds.
+//!   bytes, found by one [`Scan`] that also counts the body's values, without a `Value`
+//!   tree). A failure names the JSON path (`accounts[1].id`), found by decoding again
+//!   with `serde_path_to_error` (only then: tracking the path costs on every value).
 //! * Fields a command needs (a token, an expiry, an account id) use plain, strict types:
 //!   missing or invalid is an error.
 //! * Every other field uses one of the `deserialize_with` helpers below, with
@@ -24,7 +24,6 @@
 //! | [`items`] | `Vec<T>` | like [`many`], but drops elements that do not decode |
 //! | [`one`] / [`One`] | `T` | an object, or a list of exactly one |
 
-use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -32,6 +31,9 @@ use jiff::Timestamp;
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+mod scan;
+pub use scan::{Scan, count_values};
 
 /// A body that did not decode: where, and why.
 #[non_exhaustive]
@@ -48,170 +50,54 @@ pub struct DecodeError {
 /// Decodes a response body as `T`, tolerating PascalCase names; errors name the JSON path.
 /// Bytes that are not UTF-8 (a server sending Latin-1 text) become U+FFFD rather than
 /// failing the whole body.
+pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
+    decode(body, Scan::of(body, u64::MAX))
+}
+
+/// Decodes a body already scanned by [`Scan::of`] (which counted its values), as
+/// [`from_slice`] does.
 ///
 /// The body is decoded straight into `T`, without an intermediate `serde_json::Value`
-/// tree: PascalCase keys are found by a scan of the bytes ([`pascal_keys`]) and renamed
-/// in place (the camelCase name has the same length). Only a body the scan cannot
-/// rename exactly (an object with the same key twice, or an escaped PascalCase key)
-/// takes the slower way through a `Value` tree, with the same result.
-pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
-    let mut text = match std::str::from_utf8(body) {
-        Ok(_) => Cow::Borrowed(body),
-        Err(_) => Cow::Owned(String::from_utf8_lossy(body).into_owned().into_bytes()),
+/// tree: PascalCase keys found by the scan are renamed in place (the camelCase name has
+/// the same length), then plain `serde_json` decodes. Only when that fails (a syntax
+/// error, a missing required field, a key twice) is the body decoded again the careful
+/// way: every object checked, `serde_path_to_error` to name the path that failed, and a
+/// `Value` tree for a body the bytes cannot be renamed in (an object with the same key
+/// twice keeps the last, as a `Value` does; an escaped PascalCase key).
+pub fn decode<T: DeserializeOwned>(body: &[u8], scan: Scan) -> Result<T, DecodeError> {
+    if std::str::from_utf8(body).is_err() {
+        return careful(String::from_utf8_lossy(body).as_bytes());
+    }
+    let quick = match scan.renames {
+        Some(renames) if renames.is_empty() => serde_json::from_slice(body),
+        Some(renames) => serde_json::from_slice(&renamed(body, &renames)),
+        None => return careful(body),
     };
-    let Some(renames) = pascal_keys(&text) else {
+    quick.or_else(|_| careful(body))
+}
+
+/// `body` with the bytes at `renames` lower-cased.
+fn renamed(body: &[u8], renames: &[usize]) -> Vec<u8> {
+    let mut bytes = body.to_vec();
+    for &at in renames {
+        bytes[at] = bytes[at].to_ascii_lowercase();
+    }
+    bytes
+}
+
+/// The careful way: every object checked, errors naming their JSON path.
+fn careful<T: DeserializeOwned>(text: &[u8]) -> Result<T, DecodeError> {
+    let Some(renames) = scan::scan(text, u64::MAX, true).renames else {
         let value: Value =
-            serde_json::from_slice(&text).map_err(|source| DecodeError { json_path: ".".into(), source })?;
+            serde_json::from_slice(text).map_err(|source| DecodeError { json_path: ".".into(), source })?;
         return from_value(value);
     };
-    if !renames.is_empty() {
-        let bytes = text.to_mut();
-        for at in renames {
-            bytes[at] = bytes[at].to_ascii_lowercase();
-        }
-    }
+    let text = renamed(text, &renames);
     let mut de = serde_json::Deserializer::from_slice(&text);
     let value = serde_path_to_error::deserialize(&mut de)
         .map_err(|e| DecodeError { json_path: e.path().to_string(), source: e.into_inner() })?;
     de.end().map_err(|source| DecodeError { json_path: ".".into(), source })?;
     Ok(value)
-}
-
-/// Counts the JSON values in `body` (each object, list, string, number, `true`, `false`
-/// and `null`) and its object keys (each costs memory as much as a value), without
-/// building anything: a cheap check of what decoding a body would build, before it is
-/// built. Stops counting once past `stop_after`. Meant for well-formed JSON; on anything
-/// else the count is a rough one.
-pub fn count_values(body: &[u8], stop_after: u64) -> u64 {
-    let mut n: u64 = 0;
-    let mut i = 0;
-    while i < body.len() {
-        match body[i] {
-            b'"' => {
-                n += 1;
-                i = string_end(body, i + 1) + 1;
-            }
-            b'{' | b'[' => {
-                n += 1;
-                i += 1;
-            }
-            b',' => {
-                if n > stop_after {
-                    return n;
-                }
-                i += 1;
-            }
-            b':' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r' => i += 1,
-            _ => {
-                n += 1;
-                while i < body.len() && !is_delimiter(body[i]) {
-                    i += 1;
-                }
-            }
-        }
-    }
-    n
-}
-
-fn is_delimiter(b: u8) -> bool {
-    matches!(b, b',' | b'}' | b']' | b':' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'{' | b'[')
-}
-
-/// The index of the quote that closes the string whose content starts at `i` (or the
-/// body's length when it never closes).
-fn string_end(body: &[u8], mut i: usize) -> usize {
-    while i < body.len() {
-        match body[i] {
-            b'\\' => i += 2,
-            b'"' => return i,
-            _ => i += 1,
-        }
-    }
-    body.len()
-}
-
-/// The byte offsets to lower-case so that every PascalCase key of `body` becomes
-/// camelCase, by the rule of [`camel_case_keys`]; `None` when renaming bytes cannot
-/// give that result (an object with a key twice, or a PascalCase key written with
-/// escapes), so that the caller goes through a `Value` tree instead. Holds only the keys
-/// of the objects open at a time.
-pub fn pascal_keys(body: &[u8]) -> Option<Vec<usize>> {
-    let mut renames = Vec::new();
-    // Key spans (content, without quotes) of the open objects, and where each object's
-    // keys start in it.
-    let mut keys: Vec<(usize, usize)> = Vec::new();
-    let mut objects: Vec<usize> = Vec::new();
-    let mut i = 0;
-    while i < body.len() {
-        match body[i] {
-            b'"' => {
-                let end = string_end(body, i + 1);
-                let mut j = end + 1;
-                while j < body.len() && body[j].is_ascii_whitespace() {
-                    j += 1;
-                }
-                if body.get(j) == Some(&b':') && !objects.is_empty() {
-                    keys.push((i + 1, end));
-                }
-                i = end + 1;
-            }
-            b'{' => {
-                objects.push(keys.len());
-                i += 1;
-            }
-            b'}' => {
-                if let Some(start) = objects.pop() {
-                    object_renames(body, &keys[start..], &mut renames)?;
-                    keys.truncate(start);
-                }
-                i += 1;
-            }
-            _ => i += 1,
-        }
-    }
-    Some(renames)
-}
-
-/// Adds the renames of one object's keys; `None` if they cannot be done in place.
-fn object_renames(body: &[u8], spans: &[(usize, usize)], renames: &mut Vec<usize>) -> Option<()> {
-    let keys: Vec<Cow<'_, [u8]>> = spans
-        .iter()
-        .map(|&(s, e)| {
-            let raw = &body[s..e.min(body.len())];
-            if !raw.contains(&b'\\') {
-                return Cow::Borrowed(raw);
-            }
-            // Escaped: compare what it means, not how it is written.
-            let quoted = &body[s - 1..(e + 1).min(body.len())];
-            serde_json::from_slice::<String>(quoted)
-                .map_or(Cow::Borrowed(raw), |k| Cow::Owned(k.into_bytes()))
-        })
-        .collect();
-    // An object with a key twice: a `Value` keeps the last, a struct would refuse it.
-    let set: Option<std::collections::HashSet<&[u8]>> =
-        (keys.len() > 16).then(|| keys.iter().map(|k| k.as_ref()).collect());
-    let duplicated = match &set {
-        Some(set) => set.len() < keys.len(),
-        None => keys.iter().enumerate().any(|(i, k)| keys[..i].contains(k)),
-    };
-    if duplicated {
-        return None;
-    }
-    let has = |k: &[u8]| match &set {
-        Some(set) => set.contains(k),
-        None => keys.iter().any(|x| x.as_ref() == k),
-    };
-    for (&(start, end), k) in spans.iter().zip(&keys) {
-        let Some(c) = std::str::from_utf8(k).ok().and_then(camel) else { continue };
-        if has(c.as_bytes()) {
-            continue;
-        }
-        if body[start..end].contains(&b'\\') {
-            return None;
-        }
-        renames.extend((start..end).filter(|&at| body[at] != c.as_bytes()[at - start]));
-    }
-    Some(())
 }
 
 /// Decodes a JSON value as `T`, tolerating PascalCase names; errors name the JSON path.
@@ -586,14 +472,6 @@ mod tests {
     }
 
     #[test]
-    fn counting_values_builds_nothing_and_stops_early() {
-        assert_eq!(count_values(br#"[{"a":1},{"b":"x,y:z"},[true,null],-1.5e3,"\"q\":"]"#, u64::MAX), 12);
-        assert_eq!(count_values(b" 7 ", u64::MAX), 1);
-        assert_eq!(count_values(br#"{"a":{}}"#, u64::MAX), 3);
-        assert_eq!(count_values(&[b"[".as_slice(), &b"1,".repeat(1000), b"1]"].concat(), 10), 11);
-    }
-
-    #[test]
     fn bodies_the_byte_scan_cannot_rename_still_decode_like_a_value_tree() {
         // The same key twice: the last one counts, as in a `Value`.
         let m: M = from_slice(br#"{"name":"a","Name":"x","name":"b"}"#).unwrap();
@@ -630,6 +508,55 @@ mod tests {
             proptest::prop_assert_eq!(got, expected);
             proptest::prop_assert_eq!(count_values(&bytes, u64::MAX), values_in(&v));
         }
+
+        /// The quick way and the careful way decode any body alike, keys twice included.
+        #[test]
+        fn quick_and_careful_agree(text in json_text()) {
+            let quick = |t: &str| (
+                format!("{:?}", from_slice::<M>(t.as_bytes()).map_err(|e| e.json_path)),
+                format!("{:?}", from_slice::<Vec<M>>(t.as_bytes()).map_err(|e| e.json_path)),
+                format!("{:?}", from_slice::<Answer<M>>(t.as_bytes()).map_err(|e| e.json_path)),
+            );
+            let careful = |t: &str| (
+                format!("{:?}", careful::<M>(t.as_bytes()).map_err(|e| e.json_path)),
+                format!("{:?}", careful::<Vec<M>>(t.as_bytes()).map_err(|e| e.json_path)),
+                format!("{:?}", careful::<Answer<M>>(t.as_bytes()).map_err(|e| e.json_path)),
+            );
+            proptest::prop_assert_eq!(quick(&text), careful(&text));
+        }
+    }
+
+    /// JSON text for [`M`] with keys that may stand twice, in either case.
+    fn json_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let key = prop_oneof![
+            Just("name"),
+            Just("Name"),
+            Just("parent"),
+            Just("Parent"),
+            Just("at"),
+            Just("tags"),
+            Just("Tags"),
+            Just("ID"),
+            Just("x"),
+        ];
+        let leaf = prop_oneof![
+            Just("null".to_owned()),
+            Just("7".to_owned()),
+            Just("\"s\"".to_owned()),
+            Just("\"2018-05-31T07:29:43\"".to_owned()),
+            Just("[\"a\",1]".to_owned()),
+            Just("true".to_owned()),
+        ];
+        leaf.prop_recursive(3, 32, 5, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(","))),
+                proptest::collection::vec((key.clone(), inner), 0..6).prop_map(|kv| {
+                    let fields: Vec<String> = kv.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+                    format!("{{{}}}", fields.join(","))
+                }),
+            ]
+        })
     }
 
     fn values_in(v: &Value) -> u64 {

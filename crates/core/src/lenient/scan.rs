@@ -1,0 +1,200 @@
+//! One pass over a response body's bytes, before anything is built from it: how many
+//! JSON values it holds (a cheap bound on what decoding it would build) and which bytes
+//! to lower-case so that its PascalCase keys become camelCase in place.
+//!
+//! The pass is cheap on what Armor and the emulator send most: an object none of whose
+//! keys starts with an upper-case letter (or is written with escapes) is not looked at
+//! again. An object that has such a key is checked in full: its keys are renamed only
+//! where the result is exactly what renaming a `serde_json::Value` tree gives
+//! ([`super::camel_case_keys`]), and a body where that cannot be done in place is
+//! reported as such, so that the caller goes through a `Value` tree instead.
+
+use std::borrow::Cow;
+
+/// What one pass over a body found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scan {
+    /// The JSON values of the body (each object, list, string, number, `true`, `false`
+    /// and `null`) and its object keys, each of which costs memory as much as a value.
+    /// Counting stops once past the `stop_after` given to [`Scan::of`].
+    pub values: u64,
+    /// The byte offsets to lower-case; `None` when renaming bytes cannot give what a
+    /// `Value` tree gives (an object with a key twice, an escaped PascalCase key), or
+    /// when counting stopped early.
+    pub(crate) renames: Option<Vec<usize>>,
+}
+
+impl Scan {
+    /// Scans `body` once: counts its values (stopping once past `stop_after`) and finds
+    /// the renames of its PascalCase keys. Meant for well-formed JSON; on anything else
+    /// the count is a rough one, and decoding reports the error.
+    pub fn of(body: &[u8], stop_after: u64) -> Scan {
+        scan(body, stop_after, false)
+    }
+}
+
+/// Counts the JSON values in `body` and its object keys, without building anything (see
+/// [`Scan::values`]). Stops counting once past `stop_after`.
+pub fn count_values(body: &[u8], stop_after: u64) -> u64 {
+    Scan::of(body, stop_after).values
+}
+
+/// The pass. With `every_object`, every object's keys are checked (for a key twice, too),
+/// not only those of objects with a PascalCase or escaped key: what the careful decoding
+/// path uses after a quick one failed.
+pub(crate) fn scan(body: &[u8], stop_after: u64, every_object: bool) -> Scan {
+    let mut n: u64 = 0;
+    let mut renames = Some(Vec::new());
+    // Key spans (content, without quotes) of the open objects; for each open object,
+    // where its keys start and whether they need a check.
+    let mut keys: Vec<(usize, usize)> = Vec::new();
+    let mut objects: Vec<(usize, bool)> = Vec::new();
+    let mut i = 0;
+    while i < body.len() {
+        match body[i] {
+            b'"' => {
+                n += 1;
+                let (end, escaped) = string_end(body, i + 1);
+                if let (Some(object), Some(_)) = (objects.last_mut(), &renames) {
+                    let mut j = end + 1;
+                    while j < body.len() && body[j].is_ascii_whitespace() {
+                        j += 1;
+                    }
+                    if body.get(j) == Some(&b':') {
+                        keys.push((i + 1, end));
+                        object.1 |= every_object || escaped || body[i + 1].is_ascii_uppercase();
+                    }
+                }
+                i = end + 1;
+            }
+            b'{' => {
+                n += 1;
+                objects.push((keys.len(), false));
+                i += 1;
+            }
+            b'[' => {
+                n += 1;
+                i += 1;
+            }
+            b'}' => {
+                if let Some((start, check)) = objects.pop() {
+                    if let (true, Some(list)) = (check, renames.as_mut())
+                        && object_renames(body, &keys[start..], list).is_none()
+                    {
+                        renames = None;
+                    }
+                    keys.truncate(start);
+                }
+                i += 1;
+            }
+            b',' => {
+                if n > stop_after {
+                    return Scan { values: n, renames: None };
+                }
+                i += 1;
+            }
+            b':' | b']' | b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+            _ => {
+                n += 1;
+                while i < body.len() && !is_delimiter(body[i]) {
+                    i += 1;
+                }
+            }
+        }
+    }
+    Scan { values: n, renames }
+}
+
+fn is_delimiter(b: u8) -> bool {
+    matches!(b, b',' | b'}' | b']' | b':' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'{' | b'[')
+}
+
+/// The index of the quote that closes the string whose content starts at `i` (or the
+/// body's length when it never closes), and whether the string holds an escape.
+fn string_end(body: &[u8], mut i: usize) -> (usize, bool) {
+    let mut escaped = false;
+    while i < body.len() {
+        match memchr::memchr2(b'"', b'\\', &body[i..]) {
+            Some(k) if body[i + k] == b'\\' => {
+                escaped = true;
+                i += k + 2;
+            }
+            Some(k) => return (i + k, escaped),
+            None => break,
+        }
+    }
+    (body.len(), escaped)
+}
+
+/// Adds the renames of one object's keys; `None` if they cannot be done in place.
+fn object_renames(body: &[u8], spans: &[(usize, usize)], renames: &mut Vec<usize>) -> Option<()> {
+    let keys: Vec<Cow<'_, [u8]>> = spans
+        .iter()
+        .map(|&(s, e)| {
+            let raw = &body[s..e.min(body.len())];
+            if !raw.contains(&b'\\') {
+                return Cow::Borrowed(raw);
+            }
+            // Escaped: compare what it means, not how it is written.
+            let quoted = &body[s - 1..(e + 1).min(body.len())];
+            serde_json::from_slice::<String>(quoted)
+                .map_or(Cow::Borrowed(raw), |k| Cow::Owned(k.into_bytes()))
+        })
+        .collect();
+    // An object with a key twice: a `Value` keeps the last, a struct would refuse it.
+    let set: Option<std::collections::HashSet<&[u8]>> =
+        (keys.len() > 16).then(|| keys.iter().map(|k| k.as_ref()).collect());
+    let duplicated = match &set {
+        Some(set) => set.len() < keys.len(),
+        None => keys.iter().enumerate().any(|(i, k)| keys[..i].contains(k)),
+    };
+    if duplicated {
+        return None;
+    }
+    let has = |k: &[u8]| match &set {
+        Some(set) => set.contains(k),
+        None => keys.iter().any(|x| x.as_ref() == k),
+    };
+    for (&(start, end), k) in spans.iter().zip(&keys) {
+        let Some(c) = std::str::from_utf8(k).ok().and_then(super::camel) else { continue };
+        if has(c.as_bytes()) {
+            continue;
+        }
+        if body[start..end].contains(&b'\\') {
+            return None;
+        }
+        renames.extend((start..end).filter(|&at| body[at] != c.as_bytes()[at - start]));
+    }
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counting_values_builds_nothing_and_stops_early() {
+        assert_eq!(count_values(br#"[{"a":1},{"b":"x,y:z"},[true,null],-1.5e3,"\"q\":"]"#, u64::MAX), 12);
+        assert_eq!(count_values(b" 7 ", u64::MAX), 1);
+        assert_eq!(count_values(br#"{"a":{}}"#, u64::MAX), 3);
+        assert_eq!(count_values(&[b"[".as_slice(), &b"1,".repeat(1000), b"1]"].concat(), 10), 11);
+        assert_eq!(count_values(br#"["never closed"#, u64::MAX), 2);
+        assert_eq!(count_values(br#"["ends in \"#, u64::MAX), 2);
+    }
+
+    #[test]
+    fn only_objects_with_pascal_or_escaped_keys_are_checked() {
+        // A camelCase object with a key twice is left to the decoder (which refuses it
+        // for a struct and falls back); the careful pass reports it.
+        let twice = br#"{"a":{"name":1,"name":2}}"#;
+        assert_eq!(Scan::of(twice, u64::MAX).renames, Some(vec![]));
+        assert_eq!(scan(twice, u64::MAX, true).renames, None);
+        // A PascalCase key is renamed; one beside its camelCase twin is not.
+        assert_eq!(Scan::of(br#"{"Name":1}"#, u64::MAX).renames, Some(vec![2]));
+        assert_eq!(Scan::of(br#"{"Name":1,"name":2}"#, u64::MAX).renames, Some(vec![]));
+        // An escaped PascalCase key cannot be renamed in place.
+        assert_eq!(Scan::of(br#"{"\u004eame":1}"#, u64::MAX).renames, None);
+        // Counting stopped early: nothing to rename with.
+        assert_eq!(Scan::of(br#"[1,2,3]"#, 1), Scan { values: 2, renames: None });
+    }
+}
