@@ -157,12 +157,14 @@ async fn check(state: &AppState, req: Request) -> Result<Request, ApiError> {
         .get(header::AUTHORIZATION)
         .ok_or_else(|| ApiError::unauthorized("Authorization header missing"))?
         .to_str()
-        .map_err(|_| ApiError::unauthorized("Authorization header is not text"))?
-        .to_owned();
+        .map_err(|_| ApiError::unauthorized("Authorization header is not text"))?;
     let mut req = if let Some(token) = value.strip_prefix("FH-AUTH ") {
-        state.authenticate(token).ok_or_else(|| ApiError::unauthorized("The token is invalid or expired"))?;
+        if !state.authenticate(token) {
+            return Err(ApiError::unauthorized("The token is invalid or expired"));
+        }
         req
     } else if value.starts_with(psk::SCHEME) {
+        let value = value.to_owned();
         verify_psk(state, &value, req).await?
     } else {
         return Err(ApiError::unauthorized("Authorization must be `FH-AUTH <token>` or `ARMOR-PSK ...`"));

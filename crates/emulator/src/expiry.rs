@@ -8,9 +8,9 @@ use jiff::Timestamp;
 
 /// An expiry time in nanoseconds since the Unix epoch (8 bytes rather than a
 /// [`Timestamp`]'s 16: this is most of what the emulator keeps per token and nonce).
-type Nanos = i64;
+pub(crate) type Nanos = i64;
 
-fn nanos(t: Timestamp) -> Nanos {
+pub(crate) fn nanos(t: Timestamp) -> Nanos {
     Nanos::try_from(t.as_nanosecond()).unwrap_or(if t > Timestamp::UNIX_EPOCH {
         Nanos::MAX
     } else {
@@ -36,12 +36,6 @@ impl<K, V> Default for Expiring<K, V> {
 }
 
 impl<K: Hash + Eq + Clone, V> Expiring<K, V> {
-    /// The value of `key` if it has not expired by `now`.
-    pub fn get(&self, key: &K, now: Timestamp) -> Option<&V> {
-        let now = nanos(now);
-        self.map.get(key).filter(|(_, at)| *at > now).map(|(v, _)| v)
-    }
-
     /// Inserts `key` until `expires_at` (after sweeping what expired by `now`); returns the
     /// unexpired value it replaced.
     pub fn insert(&mut self, key: K, value: V, expires_at: Timestamp, now: Timestamp) -> Option<V> {
@@ -62,22 +56,6 @@ impl<K: Hash + Eq + Clone, V> Expiring<K, V> {
             self.queue.retain(|(at, k)| map.get(k).is_some_and(|(_, e)| e == at));
         }
         removed
-    }
-
-    /// Makes `key` expire by `until` at the latest; `false` if it is not live at `now`.
-    pub fn expire_by(&mut self, key: &K, until: Timestamp, now: Timestamp) -> bool {
-        let (now, until) = (nanos(now), nanos(until));
-        match self.map.get_mut(key) {
-            Some((_, at)) if *at > now => {
-                if until < *at {
-                    *at = until;
-                    // Out of order in the queue: invisible once expired, dropped later.
-                    self.queue.push_back((until, key.clone()));
-                }
-                true
-            }
-            _ => false,
-        }
     }
 
     /// Drops every entry that expired by `now`, oldest first; stops at the first live one.
@@ -113,10 +91,16 @@ mod tests {
         let mut e = Expiring::default();
         e.insert(1u32, "a", at(10), at(0));
         e.insert(2, "b", at(20), at(5));
-        assert_eq!(e.get(&1, at(9)), Some(&"a"));
-        assert_eq!(e.get(&1, at(10)), None, "invisible once expired, before any sweep");
+        e.insert(4, "d", at(20), at(5));
+        assert_eq!(e.remove(&4, at(9)), Some("d"));
+        e.insert(5, "e", at(10), at(5));
+        assert_eq!(e.remove(&5, at(10)), None, "gone once expired, before any sweep");
         e.insert(3, "c", at(30), at(15));
-        assert_eq!(e.held(), (2, 2), "the first entry was swept by the insert");
+        assert_eq!(
+            e.held(),
+            (2, 4),
+            "the first entry was swept by the insert; removed ones wait in the queue"
+        );
         e.sweep(at(100));
         assert_eq!(e.held(), (0, 0));
     }
@@ -127,8 +111,7 @@ mod tests {
         e.insert(1u32, (), at(10), at(0));
         assert_eq!(e.insert(1, (), at(30), at(20)), None, "the old entry had expired");
         e.sweep(at(25));
-        assert!(e.get(&1, at(25)).is_some());
-        assert_eq!(e.insert(1, (), at(40), at(26)), Some(()));
+        assert_eq!(e.insert(1, (), at(40), at(26)), Some(()), "the new one was not swept");
     }
 
     #[test]

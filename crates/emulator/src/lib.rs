@@ -28,6 +28,7 @@ mod faults;
 mod helpers;
 mod identity;
 pub mod mutate;
+mod nonces;
 mod random;
 mod serve;
 mod server;
@@ -35,6 +36,7 @@ mod state;
 mod stats;
 mod tenant;
 mod tls;
+mod tokens;
 mod vms;
 mod workloads;
 

@@ -31,6 +31,7 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 /// The middleware: mutates 2xx JSON bodies when the emulator has a seed.
 pub async fn responses(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let Some(seed) = state.config.mutate_responses else {
+        // The router adds this layer only with a seed.
         return next.run(req).await;
     };
     let path = req.uri().path().to_owned();

@@ -211,8 +211,14 @@ impl Served<'_> {
 
 /// Applies a fault rule if one fires, else routes the request.
 async fn handle(app: &mut Router, state: &AppState, req: Request<Incoming>) -> Result<Response<Body>, Reset> {
-    let deadline = tokio::time::sleep(state.config.header_timeout);
-    let req = req.map(|inner| Body::new(Deadline { inner, deadline: Box::pin(deadline) }));
+    let req = req.map(|inner| {
+        if hyper::body::Body::is_end_stream(&inner) {
+            // No body (most GETs): nothing to wait for, no timer to set.
+            return Body::new(inner);
+        }
+        let deadline = tokio::time::sleep(state.config.header_timeout);
+        Body::new(Deadline { inner, deadline: Box::pin(deadline) })
+    });
     if let Some(rule) = state.faults.pick(req.method().as_str(), req.uri().path()) {
         state.stats.record_fault(rule.to_string());
         match rule.kind() {

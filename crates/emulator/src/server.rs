@@ -43,18 +43,19 @@ fn router(state: Arc<AppState>) -> Router {
             get(workloads::show_tier).put(workloads::rename_tier).delete(workloads::remove_tier),
         )
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticate));
-    Router::new()
+    let mut app = Router::new()
         .route("/auth/authorize", post(auth::authorize))
         .route("/auth/token", post(auth::token))
         .route("/auth/token/reissue", post(auth::reissue))
         .merge(protected)
         .route("/_emulator/stats", get(stats_handler))
         .method_not_allowed_fallback(error::method_not_allowed)
-        .route_layer(middleware::from_fn_with_state(state.clone(), count))
-        .route_layer(middleware::from_fn_with_state(state.clone(), mutate::responses))
-        .fallback(unmatched)
-        .layer(DefaultBodyLimit::max(MAX_BODY))
-        .with_state(state)
+        .route_layer(middleware::from_fn_with_state(state.clone(), count));
+    // Only when asked for: every layer costs each request a little.
+    if state.config.mutate_responses.is_some() {
+        app = app.route_layer(middleware::from_fn_with_state(state.clone(), mutate::responses));
+    }
+    app.fallback(unmatched).layer(DefaultBodyLimit::max(MAX_BODY)).with_state(state)
 }
 
 /// Middleware that counts each request under its matched route, or `<unmatched>`.
@@ -64,13 +65,11 @@ async fn count(
     next: middleware::Next,
 ) -> axum::response::Response {
     let method = stats::method_key(req.method());
-    let path = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "<unmatched>".to_owned(), |p| p.as_str().to_owned());
+    let matched = req.extensions().get::<MatchedPath>().cloned();
     let response = next.run(req).await;
+    let path = matched.as_ref().map_or("<unmatched>", MatchedPath::as_str);
     if !path.starts_with("/_emulator/") {
-        state.stats.record(format!("{method} {path}"), response.status().as_u16());
+        state.stats.record(method, path, response.status().as_u16());
     }
     response
 }
@@ -80,7 +79,7 @@ async fn stats_handler(State(state): State<Arc<AppState>>) -> Json<Stats> {
 }
 
 async fn unmatched(State(state): State<Arc<AppState>>, req: Request) -> ApiError {
-    state.stats.record(format!("{} <unmatched>", stats::method_key(req.method())), 404);
+    state.stats.record(stats::method_key(req.method()), "<unmatched>", 404);
     error::not_found(req).await
 }
 

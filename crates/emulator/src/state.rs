@@ -1,15 +1,14 @@
 //! In-memory state: authorization codes, access tokens, failed logins, PSK nonces.
 //!
 //! Each kind has its own lock, tokens a read-mostly one (every authenticated request reads,
-//! only logins and reissues write), and expiry is amortised by time-ordered queues
-//! ([`Expiring`]) rather than a scan per request.
+//! only logins and reissues write), and expiry is amortised ([`Expiring`]'s time-ordered
+//! queue, [`Tokens`] in issue order, [`Nonces`] in generations) rather than a scan per
+//! request.
 
-use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, VecDeque};
-use std::hash::BuildHasher;
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, RwLock};
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError, RwLock};
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -22,9 +21,11 @@ use crate::config::EmulatorConfig;
 use crate::estate::Estate;
 use crate::expiry::Expiring;
 use crate::faults::Faults;
-use crate::random::{random_hex, random_u128};
+use crate::nonces::Nonces;
+use crate::random::random_hex;
 use crate::stats::StatsRecorder;
 use crate::tenant::Tenant;
+use crate::tokens::Tokens;
 
 /// Everything the handlers share.
 #[derive(Debug)]
@@ -37,15 +38,13 @@ pub struct AppState {
     reissue_faults: AtomicU32,
     /// Set when the emulator stops: hanging requests give up then.
     pub stopping: tokio::sync::watch::Sender<bool>,
-    /// Authorization codes: who they belong to.
-    codes: Mutex<Expiring<String, Arc<str>>>,
-    /// Access tokens (their 128 bits, see [`token_key`]): who they belong to.
-    tokens: RwLock<Expiring<Key128, Arc<str>>>,
+    /// Authorization codes (only the demo user logs in, so they need no owner).
+    codes: Mutex<Expiring<String, ()>>,
+    /// Access tokens (only the demo user logs in, so they need no owner).
+    tokens: RwLock<Tokens>,
     failures: Mutex<HashMap<String, VecDeque<Timestamp>>>,
-    /// ARMOR-PSK nonces seen in the replay window, as keyed 128-bit digests of key id and
-    /// nonce (see [`AppState::nonce_key`]).
-    nonces: Mutex<Expiring<Key128, ()>>,
-    nonce_hashers: (RandomState, RandomState),
+    /// ARMOR-PSK nonces seen in the replay window.
+    nonces: Mutex<Nonces>,
     estate: Mutex<EstateSlot>,
     /// The `/me` body, serialized once (the tenant never changes).
     me_body: OnceLock<Bytes>,
@@ -118,14 +117,6 @@ pub struct Issued {
     pub token: String,
 }
 
-/// 128 bits as two words: aligned to 8 bytes rather than `u128`'s 16, which keeps map and
-/// queue entries of tokens and nonces smaller.
-type Key128 = [u64; 2];
-
-fn key128(k: u128) -> Key128 {
-    [(k >> 64) as u64, k as u64]
-}
-
 const FAILURE_WINDOW: SignedDuration = SignedDuration::from_secs(60);
 
 /// Above this many user names with failed logins, old ones are forgotten.
@@ -151,8 +142,7 @@ impl AppState {
             codes: Mutex::default(),
             tokens: RwLock::default(),
             failures: Mutex::default(),
-            nonces: Mutex::default(),
-            nonce_hashers: (RandomState::new(), RandomState::new()),
+            nonces: Mutex::new(Nonces::new(SignedDuration::from_secs(2 * armor_core::psk::MAX_SKEW_SECS))),
             estate,
             me_body: OnceLock::new(),
         }
@@ -218,34 +208,28 @@ impl AppState {
         }
         let code = random_hex(24);
         let expires_at = self.expiry(now, self.config.code_ttl);
-        lock(&self.codes).insert(code.clone(), Arc::from(username), expires_at, now);
+        lock(&self.codes).insert(code.clone(), (), expires_at, now);
         Ok(code)
     }
 
     /// Exchanges a code for a token; the code is used up whether or not it was valid.
     pub fn exchange(&self, code: &str) -> Option<Issued> {
         let now = self.now();
-        let username = lock(&self.codes).remove(&code.to_owned(), now)?;
-        let mut tokens = self.tokens.write().unwrap_or_else(PoisonError::into_inner);
-        Some(self.issue(&mut tokens, username, now))
+        lock(&self.codes).remove(&code.to_owned(), now)?;
+        Some(self.issue(&mut self.tokens.write().unwrap_or_else(PoisonError::into_inner), now))
     }
 
     /// Exchanges a valid token for a new one; the old one stops working (after
     /// `reissue_grace`) unless `keep_old_tokens` is set.
     pub fn reissue(&self, token: &str) -> Option<Issued> {
         let now = self.now();
-        let key = token_key(token)?;
         let mut tokens = self.tokens.write().unwrap_or_else(PoisonError::into_inner);
-        let username = if self.config.keep_old_tokens {
-            tokens.get(&key, now)?.clone()
-        } else if self.config.reissue_grace.is_zero() {
-            tokens.remove(&key, now)?
+        let live = if self.config.keep_old_tokens {
+            tokens.is_live(token, now)
         } else {
-            let username = tokens.get(&key, now)?.clone();
-            tokens.expire_by(&key, self.expiry(now, self.config.reissue_grace), now);
-            username
+            tokens.expire_by(token, self.expiry(now, self.config.reissue_grace), now)
         };
-        Some(self.issue(&mut tokens, username, now))
+        live.then(|| self.issue(&mut tokens, now))
     }
 
     /// The fault to inject into this reissue, if any (counted against
@@ -263,42 +247,17 @@ impl AppState {
 
     /// Records an ARMOR-PSK nonce; `false` if it was seen within the replay window.
     pub fn fresh_nonce(&self, key_id: &str, nonce: &str) -> bool {
-        let now = self.now();
-        let window = SignedDuration::from_secs(2 * armor_core::psk::MAX_SKEW_SECS);
-        let key = self.nonce_key(key_id, nonce);
-        let expires_at = now.saturating_add(window).unwrap_or(Timestamp::MAX);
-        lock(&self.nonces).insert(key, (), expires_at, now).is_none()
+        lock(&self.nonces).fresh(key_id, nonce, self.now())
     }
 
-    /// A keyed 128-bit digest of a key id and nonce: two SipHash keys chosen at start-up,
-    /// so nobody can craft colliding nonces, and 16 bytes per nonce in memory however
-    /// long the nonce is.
-    fn nonce_key(&self, key_id: &str, nonce: &str) -> Key128 {
-        let (a, b) = &self.nonce_hashers;
-        let pair = (key_id, nonce);
-        [a.hash_one(pair), b.hash_one(pair)]
+    /// Whether `token` is a valid token.
+    pub fn authenticate(&self, token: &str) -> bool {
+        self.tokens.read().unwrap_or_else(PoisonError::into_inner).is_live(token, self.now())
     }
 
-    /// The user a valid token belongs to.
-    pub fn authenticate(&self, token: &str) -> Option<Arc<str>> {
-        let now = self.now();
-        let key = token_key(token)?;
-        let tokens = self.tokens.read().unwrap_or_else(PoisonError::into_inner);
-        tokens.get(&key, now).cloned()
+    fn issue(&self, tokens: &mut Tokens, now: Timestamp) -> Issued {
+        Issued { token: tokens.issue(self.expiry(now, self.config.token_ttl), now) }
     }
-
-    fn issue(&self, tokens: &mut Expiring<Key128, Arc<str>>, username: Arc<str>, now: Timestamp) -> Issued {
-        let key = random_u128();
-        tokens.insert(key128(key), username, self.expiry(now, self.config.token_ttl), now);
-        Issued { token: format!("{key:032x}") }
-    }
-}
-
-/// The 128 bits of a token as issued (32 lowercase hex characters); `None` for anything
-/// else, which cannot be a token of this emulator.
-fn token_key(token: &str) -> Option<Key128> {
-    let lower_hex = token.len() == 32 && token.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-    lower_hex.then(|| u128::from_str_radix(token, 16).ok()).flatten().map(key128)
 }
 
 #[cfg(test)]
@@ -353,10 +312,10 @@ mod tests {
         let old = s.exchange(&code).unwrap().token;
         let new = s.reissue(&old).unwrap().token;
         clock.advance(Duration::from_secs(9));
-        assert!(s.authenticate(&old).is_some(), "within the grace period");
+        assert!(s.authenticate(&old), "within the grace period");
         clock.advance(Duration::from_secs(1));
-        assert!(s.authenticate(&old).is_none(), "after the grace period");
-        assert!(s.authenticate(&new).is_some());
+        assert!(!s.authenticate(&old), "after the grace period");
+        assert!(s.authenticate(&new));
     }
 
     #[test]
@@ -377,27 +336,33 @@ mod tests {
         let s = state(&clock);
         let code = s.authorize(EmulatorConfig::DEMO_USERNAME, EmulatorConfig::DEMO_PASSWORD).unwrap();
         let issued = s.exchange(&code).unwrap();
-        assert!(s.authenticate(&issued.token).is_some());
+        assert!(s.authenticate(&issued.token));
         clock.advance(Duration::from_secs(900));
-        assert!(s.authenticate(&issued.token).is_none());
+        assert!(!s.authenticate(&issued.token));
         assert!(s.reissue(&issued.token).is_none());
     }
 
     #[test]
-    fn tokens_round_trip_through_their_key() {
+    fn a_reissued_token_stops_working() {
         let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
         let s = state(&clock);
         let code = s.authorize(EmulatorConfig::DEMO_USERNAME, EmulatorConfig::DEMO_PASSWORD).unwrap();
         let issued = s.exchange(&code).unwrap();
-        assert_eq!(issued.token.len(), 32);
-        let key = token_key(&issued.token).unwrap();
-        assert_eq!(format!("{:016x}{:016x}", key[0], key[1]), issued.token);
-        assert!(s.authenticate(&issued.token.to_uppercase()).is_none(), "tokens are case-sensitive");
-        assert!(s.authenticate(&format!("+{}", &issued.token[1..])).is_none());
-        assert!(s.authenticate("").is_none());
+        assert!(s.exchange(&code).is_none(), "a code is used up");
         let renewed = s.reissue(&issued.token).unwrap();
-        assert!(s.authenticate(&issued.token).is_none(), "the old token stops working");
-        assert!(s.authenticate(&renewed.token).is_some());
+        assert!(!s.authenticate(&issued.token), "the old token stops working");
+        assert!(s.reissue(&issued.token).is_none(), "and cannot be reissued again");
+        assert!(s.authenticate(&renewed.token));
+    }
+
+    #[test]
+    fn old_tokens_are_kept_on_request() {
+        let s = AppState::new(EmulatorConfig { keep_old_tokens: true, ..Default::default() });
+        let code = s.authorize(EmulatorConfig::DEMO_USERNAME, EmulatorConfig::DEMO_PASSWORD).unwrap();
+        let old = s.exchange(&code).unwrap().token;
+        let new = s.reissue(&old).unwrap().token;
+        assert!(s.authenticate(&old) && s.authenticate(&new));
+        assert!(s.reissue(&old).is_some());
     }
 
     #[test]
@@ -424,17 +389,5 @@ mod tests {
         assert_ne!(transitioning, renamed);
         clock.advance(Duration::from_secs(3));
         assert_ne!(body(&s), transitioning, "a power action that finished shows without a write");
-    }
-
-    #[test]
-    fn nonces_are_single_use_within_the_window_only() {
-        let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
-        let s = state(&clock);
-        assert!(s.fresh_nonce("key", "n1"));
-        assert!(!s.fresh_nonce("key", "n1"));
-        assert!(s.fresh_nonce("other", "n1"), "nonces are per key");
-        assert!(s.fresh_nonce("ke", "yn1"), "key id and nonce do not run together");
-        clock.advance(Duration::from_secs(2 * armor_core::psk::MAX_SKEW_SECS as u64));
-        assert!(s.fresh_nonce("key", "n1"), "seen longer ago than the window");
     }
 }

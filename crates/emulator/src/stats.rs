@@ -1,7 +1,8 @@
 //! Request counters per endpoint, served at `GET /_emulator/stats`.
 
-use std::collections::BTreeMap;
-use std::sync::{Mutex, PoisonError};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError, RwLock};
 
 use axum::http::Method;
 use serde::{Deserialize, Serialize};
@@ -38,30 +39,71 @@ impl Stats {
     }
 }
 
-/// Collects [`Stats`].
+/// The counters of one endpoint, kept while serving.
 #[derive(Debug, Default)]
-pub struct StatsRecorder(Mutex<Stats>);
+struct Counters {
+    total: AtomicU64,
+    ok: AtomicU64,
+    client_error: AtomicU64,
+    server_error: AtomicU64,
+}
+
+/// Collects [`Stats`]: per method and route template, atomic counters behind a
+/// read-mostly lock (only an endpoint's first request takes it exclusively), so that
+/// counting does not make concurrent requests wait for each other.
+#[derive(Debug, Default)]
+pub struct StatsRecorder {
+    endpoints: RwLock<HashMap<&'static str, HashMap<Box<str>, Counters>>>,
+    faults: Mutex<BTreeMap<String, u64>>,
+}
 
 impl StatsRecorder {
-    pub fn record(&self, key: String, status: u16) {
-        let mut stats = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let e = stats.endpoints.entry(key).or_default();
-        e.total += 1;
-        match status {
-            400..=499 => e.client_error += 1,
-            500.. => e.server_error += 1,
-            _ => e.ok += 1,
+    /// Counts a request to `path` (a route template, or `<unmatched>`) answered `status`.
+    pub fn record(&self, method: &'static str, path: &str, status: u16) {
+        let count = |c: &Counters| {
+            c.total.fetch_add(1, Ordering::Relaxed);
+            let class = match status {
+                400..=499 => &c.client_error,
+                500.. => &c.server_error,
+                _ => &c.ok,
+            };
+            class.fetch_add(1, Ordering::Relaxed);
+        };
+        {
+            let endpoints = self.endpoints.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some(c) = endpoints.get(method).and_then(|m| m.get(path)) {
+                return count(c);
+            }
         }
+        let mut endpoints = self.endpoints.write().unwrap_or_else(PoisonError::into_inner);
+        count(endpoints.entry(method).or_default().entry(path.into()).or_default());
     }
 
     /// Counts a fault injected by `rule`.
     pub fn record_fault(&self, rule: String) {
-        let mut stats = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        *stats.faults.entry(rule).or_default() += 1;
+        *self.faults.lock().unwrap_or_else(PoisonError::into_inner).entry(rule).or_default() += 1;
     }
 
     pub fn snapshot(&self) -> Stats {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        let load = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        let endpoints = self.endpoints.read().unwrap_or_else(PoisonError::into_inner);
+        Stats {
+            endpoints: endpoints
+                .iter()
+                .flat_map(|(method, paths)| {
+                    paths.iter().map(move |(path, c)| {
+                        let counts = EndpointStats {
+                            total: load(&c.total),
+                            ok: load(&c.ok),
+                            client_error: load(&c.client_error),
+                            server_error: load(&c.server_error),
+                        };
+                        (format!("{method} {path}"), counts)
+                    })
+                })
+                .collect(),
+            faults: self.faults.lock().unwrap_or_else(PoisonError::into_inner).clone(),
+        }
     }
 }
 
