@@ -183,18 +183,16 @@ pub struct Disk {
 /// Declares a VM shape. [`Vm`] (the list) and [`VmDetail`] (the detail) are distinct
 /// DTOs that name some fields differently and each have their own, but share most; the
 /// shared ones are written here once, in the order both shapes have on the wire: the id
-/// (`$id`), `coreInstanceId`, `name`, `status`, the workload fields (`app`), `location`,
-/// `zone`, the operating system (`$os`), `ipAddress`, `cpu`, `memory`, `storage`, the
-/// shape's own fields (`own`), and `extra`.
+/// (named by `id:`), `coreInstanceId`, `name`, `status`, the workload fields (`app`),
+/// `location`, `zone`, the operating system (named by `os:`), `ipAddress`, `cpu`, `memory`,
+/// `storage`, the shape's own fields (`own`), and `extra`. Every field is optional and
+/// read tolerantly; unknown ones are kept in `extra`.
 macro_rules! vm_shape {
     (
         $(#[$attr:meta])*
-        pub struct $shape:ident {
-            pub $id:ident: Option<i64>,
-            app { $($(#[$app_attr:meta])* pub $app:ident: $app_ty:ty,)* }
-            pub $os:ident: Option<String>,
-            own { $($(#[$own_attr:meta])* pub $own:ident: $own_ty:ty,)* }
-        }
+        pub struct $shape:ident { id: $id:ident, os: $os:ident }
+        app { $($(#[$app_attr:meta])* pub $app:ident: $app_ty:ty,)* }
+        own { $($(#[$own_attr:meta])* pub $own:ident: $own_ty:ty,)* }
     ) => {
         $(#[$attr])*
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -246,56 +244,45 @@ macro_rules! vm_shape {
 vm_shape! {
     /// A VM as listed by `GET /vms` (AccountVmDto). Agent-only VMs (Armor Anywhere) come
     /// with `vmId` 0 and no name.
-    pub struct Vm {
-        pub vm_id: Option<i64>,
-        app {
-            /// Owning account.
-            #[serde(default, deserialize_with = "lenient::int")]
-            pub account_id: Option<i64>,
-            /// Workload id.
-            #[serde(default, rename = "workLoadId", alias = "workloadId", deserialize_with = "lenient::int")]
-            pub workload_id: Option<i64>,
-            /// Workload name.
-            #[serde(
-                default,
-                rename = "workLoadName",
-                alias = "workloadName",
-                deserialize_with = "lenient::text"
-            )]
-            pub workload_name: Option<String>,
-        }
-        pub operating_system: Option<String>,
-        own {}
+    pub struct Vm { id: vm_id, os: operating_system }
+    app {
+        /// Owning account.
+        #[serde(default, deserialize_with = "lenient::int")]
+        pub account_id: Option<i64>,
+        /// Workload id.
+        #[serde(default, rename = "workLoadId", alias = "workloadId", deserialize_with = "lenient::int")]
+        pub workload_id: Option<i64>,
+        /// Workload name.
+        #[serde(default, rename = "workLoadName", alias = "workloadName", deserialize_with = "lenient::text")]
+        pub workload_name: Option<String>,
     }
+    own {}
 }
 
 vm_shape! {
     /// A VM in detail (`GET /vms/{id}`, VmDetail; also CoreVmDetail).
-    pub struct VmDetail {
-        pub id: Option<i64>,
-        app {
-            /// Workload id.
-            #[serde(default, deserialize_with = "lenient::int")]
-            pub app_id: Option<i64>,
-            /// Workload name.
-            #[serde(default, deserialize_with = "lenient::text")]
-            pub app_name: Option<String>,
-        }
-        pub os: Option<String>,
-        own {
-            /// Whether it is deployed.
-            #[serde(default, deserialize_with = "lenient::flag")]
-            pub deployed: Option<bool>,
-            /// Disks.
-            #[serde(default, deserialize_with = "lenient::many")]
-            pub disks: Vec<Disk>,
-            /// Product.
-            #[serde(default, deserialize_with = "lenient::opt")]
-            pub product: Option<Product>,
-            /// Tags.
-            #[serde(default, deserialize_with = "lenient::items")]
-            pub tags: Vec<String>,
-        }
+    pub struct VmDetail { id: id, os: os }
+    app {
+        /// Workload id.
+        #[serde(default, deserialize_with = "lenient::int")]
+        pub app_id: Option<i64>,
+        /// Workload name.
+        #[serde(default, deserialize_with = "lenient::text")]
+        pub app_name: Option<String>,
+    }
+    own {
+        /// Whether it is deployed.
+        #[serde(default, deserialize_with = "lenient::flag")]
+        pub deployed: Option<bool>,
+        /// Disks.
+        #[serde(default, deserialize_with = "lenient::many")]
+        pub disks: Vec<Disk>,
+        /// Product.
+        #[serde(default, deserialize_with = "lenient::opt")]
+        pub product: Option<Product>,
+        /// Tags.
+        #[serde(default, deserialize_with = "lenient::items")]
+        pub tags: Vec<String>,
     }
 }
 
