@@ -1,7 +1,7 @@
 //! Command-line arguments of the resource commands (VMs, workloads, tiers, users,
 //! datacenters, raw API calls).
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Arg, Args, Subcommand, ValueEnum};
 
 /// Confirmation and dry-run flags of every command that changes something.
 #[derive(Debug, Clone, Copy, Args)]
@@ -26,6 +26,24 @@ pub struct PowerArgs {
     pub wait: Wait,
     #[command(flatten)]
     pub change: Change,
+}
+
+/// What `vm rename`, `workload rename` and `tier rename` take; each gives the id its help
+/// with [`id_help`].
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    /// The id of what is renamed
+    pub id: String,
+    /// The new name
+    pub new_name: String,
+    #[command(flatten)]
+    pub change: Change,
+}
+
+/// For `#[command(mut_args(...))]`: gives the `id` argument the help `help`, in place
+/// (`mut_arg` would move it after the other arguments, in usage lines and man pages too).
+fn id_help(help: &'static str) -> impl FnMut(Arg) -> Arg {
+    move |arg| if arg.get_id() == "id" { arg.help(help) } else { arg }
 }
 
 /// `--wait` and `--timeout` of power actions.
@@ -76,14 +94,8 @@ pub enum VmCommand {
     /// Hard-reset a VM, like pressing its reset button (asks first)
     Reset(PowerArgs),
     /// Rename a VM (asks first)
-    Rename {
-        /// VM id
-        id: String,
-        /// The new name
-        new_name: String,
-        #[command(flatten)]
-        change: Change,
-    },
+    #[command(mut_args(id_help("VM id")))]
+    Rename(RenameArgs),
     /// Remove a VM (asks first; the API answers 202 and removes it)
     Remove {
         /// VM id
@@ -167,14 +179,8 @@ pub enum WorkloadCommand {
         id: String,
     },
     /// Rename a workload (asks first)
-    Rename {
-        /// Workload id
-        id: String,
-        /// The new name
-        new_name: String,
-        #[command(flatten)]
-        change: Change,
-    },
+    #[command(mut_args(id_help("Workload id")))]
+    Rename(RenameArgs),
     /// Remove a workload (asks first)
     Remove {
         /// Workload id
@@ -214,16 +220,13 @@ pub enum TierCommand {
         change: Change,
     },
     /// Rename a tier (asks first)
+    #[command(mut_args(id_help("Tier id")))]
     Rename {
         /// Workload id
         #[arg(long, value_name = "ID")]
         workload: String,
-        /// Tier id
-        id: String,
-        /// The new name
-        new_name: String,
         #[command(flatten)]
-        change: Change,
+        rename: RenameArgs,
     },
     /// Remove a tier (asks first)
     Remove {

@@ -14,18 +14,8 @@ use serde_json::{Value, json};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::estate::{AccountEstate, AppRecord, TierRecord, dotnet_time, new_vm};
-use crate::helpers::{JsonBody, id, name};
+use crate::helpers::{JsonBody, id, in_account, name, new_name};
 use crate::state::{AppState, json_response};
-
-/// A body `id` (optional in a rename) must be the path's id, or 400.
-pub fn same_id(body: Option<u32>, path: u32) -> Result<(), ApiError> {
-    match body {
-        Some(id) if id != path => Err(ApiError::invalid(format!(
-            "The id in the body ({id}) must match the id in the path ({path})"
-        ))),
-        _ => Ok(()),
-    }
-}
 
 fn detail(acct: &AccountEstate, vm_id: u32) -> Option<Value> {
     let v = acct.vms.get(&vm_id)?;
@@ -92,13 +82,11 @@ pub async fn rename(
 ) -> Result<Json<Value>, ApiError> {
     let account = caller.account()?;
     let vm_id = id("VM", &raw)?;
-    same_id(req.id, vm_id)?;
-    let new_name = name(&req.name)?;
-    let mut estate = state.estate();
-    let acct = estate.account(account);
-    let vm = acct.vm_mut(vm_id, account)?;
-    vm.name = new_name;
-    Ok(Json(detail(acct, vm_id).unwrap_or_default()))
+    let new_name = new_name(&req, vm_id)?;
+    in_account(&state, account, |acct| {
+        acct.vm_mut(vm_id, account)?.name = new_name;
+        Ok(Json(detail(acct, vm_id).unwrap_or_default()))
+    })
 }
 
 /// `DELETE /vms/{id}` with a DeleteVmRequest body: 202 and the VM is gone.
@@ -118,10 +106,10 @@ pub async fn remove(
     if req.user_email.trim().is_empty() {
         return Err(ApiError::invalid("userEmail is required"));
     }
-    let mut estate = state.estate();
-    let acct = estate.account(account);
-    acct.vms.remove(&vm_id).ok_or_else(|| ApiError::missing("VM", vm_id, account))?;
-    Ok((StatusCode::ACCEPTED, Json(true)))
+    in_account(&state, account, |acct| {
+        acct.vms.remove(&vm_id).ok_or_else(|| ApiError::missing("VM", vm_id, account))?;
+        Ok((StatusCode::ACCEPTED, Json(true)))
+    })
 }
 
 /// `POST /vms/{id}/power/{action}`: the VM goes through "transitioning" and reaches the
@@ -140,19 +128,19 @@ pub async fn power(
     })?;
     let now = state.now();
     let delay = state.config.power_delay;
-    let mut estate = state.estate();
-    let acct = estate.account(account);
-    let vm = acct.vm_mut(vm_id, account)?;
-    if vm.status == vm_status::PROVISIONING {
-        return Err(ApiError::resource(
-            StatusCode::CONFLICT,
-            "Conflict",
-            format!("VM {vm_id} is still being provisioned"),
-        ));
-    }
     let delay = if action == PowerAction::ForceOff { std::time::Duration::ZERO } else { delay };
-    vm.transition(action.target_status(), now, delay, vm_status::TRANSITIONING);
-    Ok(Json(detail(acct, vm_id).unwrap_or_default()))
+    in_account(&state, account, |acct| {
+        let vm = acct.vm_mut(vm_id, account)?;
+        if vm.status == vm_status::PROVISIONING {
+            return Err(ApiError::resource(
+                StatusCode::CONFLICT,
+                "Conflict",
+                format!("VM {vm_id} is still being provisioned"),
+            ));
+        }
+        vm.transition(action.target_status(), now, delay, vm_status::TRANSITIONING);
+        Ok(Json(detail(acct, vm_id).unwrap_or_default()))
+    })
 }
 
 /// `POST /orders/vms`: validates the order and creates the VMs (and a new workload or

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::estate::{AccountEstate, TierRecord};
-use crate::helpers::{JsonBody, id, name};
+use crate::helpers::{JsonBody, id, in_account, name, new_name};
 use crate::state::AppState;
 
 fn workload(acct: &AccountEstate, app_id: u32, account: u32, with_tiers: bool) -> Result<Value, ApiError> {
@@ -19,9 +19,25 @@ fn workload(acct: &AccountEstate, app_id: u32, account: u32, with_tiers: bool) -
     Ok(acct.workload(app, with_tiers))
 }
 
-/// The workload and tier ids of a `/apps/{id}/tiers/{tier}` path.
-fn tier_path(raw_app: &str, raw_tier: &str) -> Result<(u32, u32), ApiError> {
-    Ok((id("workload", raw_app)?, id("tier", raw_tier)?))
+/// A workload or tier (`what`) is removed only without VMs (`vms` of them), else 400.
+fn without_vms(what: &str, vms: usize) -> Result<(), ApiError> {
+    if vms > 0 {
+        return Err(ApiError::invalid(format!("{what} still has {vms} VMs; remove them first")));
+    }
+    Ok(())
+}
+
+/// Runs `act` on the caller's account (`act`'s second argument) and the workload and tier
+/// ids of a `/apps/{id}/tiers/{tier}` path (its third), under the estate lock.
+fn in_tier<T>(
+    state: &AppState,
+    caller: &Caller,
+    (raw_app, raw_tier): &(String, String),
+    act: impl FnOnce(&mut AccountEstate, u32, (u32, u32)) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let account = caller.account()?;
+    let ids = (id("workload", raw_app)?, id("tier", raw_tier)?);
+    in_account(state, account, |acct| act(acct, account, ids))
 }
 
 /// `GET /apps`.
@@ -40,8 +56,7 @@ pub async fn show(
 ) -> Result<Json<Value>, ApiError> {
     let account = caller.account()?;
     let app_id = id("workload", &raw)?;
-    let mut estate = state.estate();
-    workload(estate.account(account), app_id, account, true).map(Json)
+    in_account(&state, account, |acct| workload(acct, app_id, account, true).map(Json))
 }
 
 /// `PUT /apps/{id}` `{name}`.
@@ -53,12 +68,11 @@ pub async fn rename(
 ) -> Result<Json<Value>, ApiError> {
     let account = caller.account()?;
     let app_id = id("workload", &raw)?;
-    crate::vms::same_id(req.id, app_id)?;
-    let new_name = name(&req.name)?;
-    let mut estate = state.estate();
-    let acct = estate.account(account);
-    acct.app_mut(app_id, account)?.name = new_name;
-    workload(acct, app_id, account, true).map(Json)
+    let new_name = new_name(&req, app_id)?;
+    in_account(&state, account, |acct| {
+        acct.app_mut(app_id, account)?.name = new_name;
+        workload(acct, app_id, account, true).map(Json)
+    })
 }
 
 /// `DELETE /apps/{id}`: 202; refused while the workload still has VMs.
@@ -69,17 +83,12 @@ pub async fn remove(
 ) -> Result<StatusCode, ApiError> {
     let account = caller.account()?;
     let app_id = id("workload", &raw)?;
-    let mut estate = state.estate();
-    let acct = estate.account(account);
-    if !acct.apps.contains_key(&app_id) {
-        return Err(ApiError::missing("Workload", app_id, account));
-    }
-    let vms = acct.vm_count(app_id, None);
-    if vms > 0 {
-        return Err(ApiError::invalid(format!("Workload {app_id} still has {vms} VMs; remove them first")));
-    }
-    acct.apps.remove(&app_id);
-    Ok(StatusCode::ACCEPTED)
+    in_account(&state, account, |acct| {
+        acct.app(app_id, account)?;
+        without_vms(&format!("Workload {app_id}"), acct.vm_count(app_id, None))?;
+        acct.apps.remove(&app_id);
+        Ok(StatusCode::ACCEPTED)
+    })
 }
 
 /// `GET /apps/{id}/tiers`.
@@ -90,10 +99,10 @@ pub async fn tiers(
 ) -> Result<Json<Vec<Value>>, ApiError> {
     let account = caller.account()?;
     let app_id = id("workload", &raw)?;
-    let mut estate = state.estate();
-    let acct = estate.account(account);
-    let app = acct.app(app_id, account)?;
-    Ok(Json(app.tiers.iter().map(|t| acct.tier(app, t)).collect()))
+    in_account(&state, account, |acct| {
+        let app = acct.app(app_id, account)?;
+        Ok(Json(app.tiers.iter().map(|t| acct.tier(app, t)).collect()))
+    })
 }
 
 /// `POST /apps/{id}/tiers` `{name}`: the workload, with the new tier.
@@ -121,34 +130,28 @@ pub async fn add_tier(
 pub async fn show_tier(
     State(state): State<Arc<AppState>>,
     caller: Caller,
-    Path((raw_app, raw_tier)): Path<(String, String)>,
+    Path(path): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let account = caller.account()?;
-    let (app_id, tier_id) = tier_path(&raw_app, &raw_tier)?;
-    let mut estate = state.estate();
-    let acct = estate.account(account);
-    let app = acct.app(app_id, account)?;
-    let tier = app.tier(tier_id, account)?;
-    Ok(Json(acct.tier(app, tier)))
+    in_tier(&state, &caller, &path, |acct, account, (app_id, tier_id)| {
+        let app = acct.app(app_id, account)?;
+        Ok(Json(acct.tier(app, app.tier(tier_id, account)?)))
+    })
 }
 
 /// `PUT /apps/{id}/tiers/{tierId}` `{name}`: the workload, with the renamed tier.
 pub async fn rename_tier(
     State(state): State<Arc<AppState>>,
     caller: Caller,
-    Path((raw_app, raw_tier)): Path<(String, String)>,
+    Path(path): Path<(String, String)>,
     JsonBody(req): JsonBody<NameRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    let account = caller.account()?;
-    let (app_id, tier_id) = tier_path(&raw_app, &raw_tier)?;
-    crate::vms::same_id(req.id, tier_id)?;
-    let new_name = name(&req.name)?;
-    let mut estate = state.estate();
-    let acct = estate.account(account);
-    let app = acct.app_mut(app_id, account)?;
-    let i = app.tier_index(tier_id, account)?;
-    app.tiers[i].name = new_name;
-    workload(acct, app_id, account, true).map(Json)
+    in_tier(&state, &caller, &path, |acct, account, (app_id, tier_id)| {
+        let new_name = new_name(&req, tier_id)?;
+        let app = acct.app_mut(app_id, account)?;
+        let i = app.tier_index(tier_id, account)?;
+        app.tiers[i].name = new_name;
+        workload(acct, app_id, account, true).map(Json)
+    })
 }
 
 /// `DELETE /apps/{id}/tiers/{tierId}`: the workload without the tier; refused while the
@@ -156,18 +159,14 @@ pub async fn rename_tier(
 pub async fn remove_tier(
     State(state): State<Arc<AppState>>,
     caller: Caller,
-    Path((raw_app, raw_tier)): Path<(String, String)>,
+    Path(path): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let account = caller.account()?;
-    let (app_id, tier_id) = tier_path(&raw_app, &raw_tier)?;
-    let mut estate = state.estate();
-    let acct = estate.account(account);
-    let vms = acct.vm_count(app_id, Some(tier_id));
-    let app = acct.app_mut(app_id, account)?;
-    let pos = app.tier_index(tier_id, account)?;
-    if vms > 0 {
-        return Err(ApiError::invalid(format!("Tier {tier_id} still has {vms} VMs; remove them first")));
-    }
-    app.tiers.remove(pos);
-    workload(acct, app_id, account, true).map(Json)
+    in_tier(&state, &caller, &path, |acct, account, (app_id, tier_id)| {
+        let vms = acct.vm_count(app_id, Some(tier_id));
+        let app = acct.app_mut(app_id, account)?;
+        let pos = app.tier_index(tier_id, account)?;
+        without_vms(&format!("Tier {tier_id}"), vms)?;
+        app.tiers.remove(pos);
+        workload(acct, app_id, account, true).map(Json)
+    })
 }

@@ -13,7 +13,7 @@ use armor_client::core::{CoreInstanceId, VmId, infra::Vm};
 use armor_client::resources::WaitOptions;
 use serde_json::json;
 
-use crate::args_res::{Change, CreateVm, StopType, VmCommand, Wait};
+use crate::args_res::{Change, CreateVm, RenameArgs, StopType, VmCommand, Wait};
 use crate::change::{Impact, gate};
 use crate::cmd::Format;
 use crate::context::Context;
@@ -42,7 +42,9 @@ pub async fn run(ctx: &Context, cmd: VmCommand, out: &mut dyn Write) -> Result<(
             };
             power(ctx, &id, action, Impact::High, wait, change, out).await
         }
-        VmCommand::Rename { id, new_name, change } => rename(ctx, &id, &new_name, change, out).await,
+        VmCommand::Rename(RenameArgs { id, new_name, change }) => {
+            rename(ctx, &id, &new_name, change, out).await
+        }
         VmCommand::Remove { id, delete_now, change } => remove(ctx, &id, delete_now, change, out).await,
         VmCommand::Create(args) => create(ctx, args, out).await,
     }

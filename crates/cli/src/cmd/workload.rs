@@ -8,7 +8,7 @@ use armor_client::core::infra::{Tier, Workload, vm_status};
 use armor_client::core::{TierId, WorkloadId};
 use serde_json::json;
 
-use crate::args_res::{TierCommand, WorkloadCommand};
+use crate::args_res::{RenameArgs, TierCommand, WorkloadCommand};
 use crate::change::{Impact, gate};
 use crate::context::Context;
 use crate::glob;
@@ -74,7 +74,7 @@ pub async fn workload(ctx: &Context, cmd: WorkloadCommand, out: &mut dyn Write) 
                 vms_table(out, tiers)
             })
         }
-        WorkloadCommand::Rename { id: raw, new_name, change } => {
+        WorkloadCommand::Rename(RenameArgs { id: raw, new_name, change }) => {
             let wid = id("workload", &raw)?;
             check_name(&new_name)?;
             let what = format!("rename workload {wid} to {new_name:?}");
@@ -180,21 +180,13 @@ pub async fn tier(ctx: &Context, cmd: TierCommand, out: &mut dyn Write) -> Resul
             Render::new(ctx.format, out)
                 .line(&w, || format!("Tier {} ({name:?}) added to workload {wid}.", or_dash(added)))
         }
-        TierCommand::Rename { workload, id: raw, new_name, change } => {
+        TierCommand::Rename { workload, rename: RenameArgs { id: raw, new_name, change } } => {
             let (wid, tid) = (id("workload", &workload)?, id("tier", &raw)?);
             check_name(&new_name)?;
             let what = format!("rename tier {tid} of workload {wid} to {new_name:?}");
             let path = format!("/apps/{wid}/tiers/{tid}");
-            if gate(
-                out,
-                &client,
-                change,
-                Impact::High,
-                &what,
-                ("PUT", &path, Some(json!({"id": tid, "name": new_name}))),
-            )
-            .await?
-            {
+            let body = json!({"id": tid, "name": new_name});
+            if gate(out, &client, change, Impact::High, &what, ("PUT", &path, Some(body))).await? {
                 return Ok(());
             }
             let w = client.tiers(WorkloadId(wid)).rename(TierId(tid), &new_name).await?;
@@ -204,16 +196,8 @@ pub async fn tier(ctx: &Context, cmd: TierCommand, out: &mut dyn Write) -> Resul
         TierCommand::Remove { workload, id: raw, change } => {
             let (wid, tid) = (id("workload", &workload)?, id("tier", &raw)?);
             let what = format!("remove tier {tid} of workload {wid}");
-            if gate(
-                out,
-                &client,
-                change,
-                Impact::High,
-                &what,
-                ("DELETE", &format!("/apps/{wid}/tiers/{tid}"), None),
-            )
-            .await?
-            {
+            let path = format!("/apps/{wid}/tiers/{tid}");
+            if gate(out, &client, change, Impact::High, &what, ("DELETE", &path, None)).await? {
                 return Ok(());
             }
             client.tiers(WorkloadId(wid)).remove(TierId(tid)).await?;

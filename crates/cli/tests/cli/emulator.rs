@@ -1,49 +1,25 @@
 //! `armor emulator`: prints its URL first and serves until stopped.
 
-use std::io::{BufRead, BufReader};
-use std::process::Stdio;
-
 use crate::util::*;
 
 #[test]
 fn emulator_prints_its_url_first_and_serves() {
     let armor = Armor::new();
-    let mut child = Killed(
-        armor
-            .command(&[
-                "emulator",
-                "--token-ttl",
-                "30",
-                "--expires-in-unit",
-                "seconds",
-                "--demo-password",
-                "s3cret-demo",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
-    let url = lines.next().unwrap().unwrap();
+    let mut emulator = armor.emulator(&[
+        "--token-ttl",
+        "30",
+        "--expires-in-unit",
+        "seconds",
+        "--demo-password",
+        "s3cret-demo",
+    ]);
+    let url = &emulator.url;
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-    let rest: Vec<String> = lines.by_ref().take(2).map(Result::unwrap).collect();
+    let rest: Vec<String> = emulator.lines.by_ref().take(2).map(Result::unwrap).collect();
     assert!(rest[0].contains(USER) && rest[1].contains("s3cret-demo"), "{rest:?}");
-    let run = armor
-        .run_stdin(&["login", "--server", &url, "--username", USER, "--password-stdin"], "s3cret-demo\n")
-        .success();
+    let run = armor.login_at(url, "s3cret-demo", &[]).success();
     assert!(run.stdout.contains("Logged in"));
     assert_eq!(armor.session()["auth"]["length_secs"], 30);
-}
-
-/// Kills the child when dropped, also when the test fails.
-struct Killed(std::process::Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 #[test]
@@ -56,27 +32,9 @@ fn emulator_refuses_settings_it_cannot_serve() {
 #[test]
 fn emulator_reissue_grace_and_fault_options() {
     let armor = Armor::new();
-    let mut child = Killed(
-        armor
-            .command(&[
-                "emulator",
-                "--reissue-grace",
-                "60",
-                "--reissue-fault",
-                "drop",
-                "--reissue-fault-count",
-                "1",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let url = BufReader::new(child.0.stdout.take().unwrap()).lines().next().unwrap().unwrap();
-    armor.run_stdin(
-        &["login", "--server", &url, "--username", USER, "--password-stdin"],
-        &format!("{PASS}\n"),
-    );
+    let emulator =
+        armor.emulator(&["--reissue-grace", "60", "--reissue-fault", "drop", "--reissue-fault-count", "1"]);
+    armor.login_at(&emulator.url, PASS, &[]);
     let before = armor.session_bytes();
     // Applied, then the connection dropped: the answer never comes, nothing is stored.
     armor.run(&["token", "reissue"]).failure(&[

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use armor_emulator::{EmulatorConfig, FaultRule};
 
-use crate::util::{Armor, Emu, canned_server, repoint_session, vm_create};
+use crate::util::{Armor, Emu, canned_server, raw_server, repoint_session, vm_create};
 
 fn faulty(rules: &[&str]) -> Emu {
     let rules: Vec<FaultRule> = rules.iter().map(|r| r.parse().unwrap()).collect();
@@ -64,24 +64,16 @@ fn changes_are_never_retried() {
 /// answer `[]`. Returns the URL and the number of requests it has had.
 fn broken_body_server(broken: usize) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
     let count = std::sync::Arc::new(AtomicUsize::new(0));
     let seen = count.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut s) = stream else { continue };
-            let mut buf = [0u8; 65536];
-            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-            let _ = s.read(&mut buf);
-            let n = seen.fetch_add(1, Ordering::SeqCst);
-            let resp = if n < broken {
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[{"
-            } else {
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]"
-            };
-            let _ = s.write_all(resp.as_bytes());
-        }
+    let url = raw_server(move |n| {
+        seen.fetch_add(1, Ordering::SeqCst);
+        let resp = if n < broken {
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[{"
+        } else {
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]"
+        };
+        resp.into()
     });
     (url, count)
 }

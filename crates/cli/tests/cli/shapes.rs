@@ -138,31 +138,9 @@ fn a_blank_username_in_me_is_a_one_line_error_naming_it() {
 
 #[test]
 fn every_read_command_works_against_armor_emulator_mutate_responses() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
-
-    /// Kills the emulator when dropped, also when the test fails.
-    struct Child(std::process::Child);
-    impl Drop for Child {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
     let armor = Armor::new();
-    let mut child = Child(
-        armor
-            .command(&["emulator", "--mutate-responses", "9", "--pascal-case-me"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let url = BufReader::new(child.0.stdout.take().unwrap()).lines().next().unwrap().unwrap();
-    armor.run_stdin(
-        &["login", "--server", &url, "--username", USER, "--password-stdin"],
-        &format!("{PASS}\n"),
-    );
+    let emulator = armor.emulator(&["--mutate-responses", "9", "--pascal-case-me"]);
+    armor.login_at(&emulator.url, PASS, &[]);
     armor.run(&["status"]).success();
     every_read_command(&armor);
 }

@@ -1,10 +1,10 @@
 //! Test helpers: an emulator on an ephemeral loopback port (in this test process), and
 //! the real `armor` binary run in a temp dir with a scrubbed environment.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Lines, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
 use std::time::Duration;
 
 use armor_emulator::{Emulator, EmulatorConfig, Stats, TokenUnit};
@@ -188,9 +188,45 @@ impl Armor {
 
     /// Logs in to `emu` with the demo credentials.
     pub fn login(&self, emu: &Emu, extra: &[&str]) -> Run {
-        let mut args = vec!["login", "--server", emu.url(), "--username", USER, "--password-stdin"];
+        self.login_at(emu.url(), PASS, extra).success()
+    }
+
+    /// `armor login` to `server` as the demo user with `password` (on stdin), then `extra`.
+    pub fn login_at(&self, server: &str, password: &str, extra: &[&str]) -> Run {
+        let mut args = vec!["login", "--server", server, "--username", USER, "--password-stdin"];
         args.extend_from_slice(extra);
-        self.run_stdin(&args, &format!("{PASS}\n")).success()
+        self.run_stdin(&args, &format!("{password}\n"))
+    }
+
+    /// Starts `armor emulator` with `args` as a child process and reads the URL it prints
+    /// first.
+    pub fn emulator(&self, args: &[&str]) -> EmulatorProcess {
+        let mut child = self
+            .command(&[&["emulator"], args].concat())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let url = lines.next().unwrap().unwrap();
+        EmulatorProcess { child, lines, url }
+    }
+}
+
+/// `armor emulator` running as a child process; killed when dropped, also when the test
+/// fails.
+pub struct EmulatorProcess {
+    child: Child,
+    /// What it prints after its URL.
+    pub lines: Lines<BufReader<ChildStdout>>,
+    /// The URL it printed first.
+    pub url: String,
+}
+
+impl Drop for EmulatorProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -237,19 +273,28 @@ impl Run {
 /// A one-connection-at-a-time HTTP server that answers every request with `status` and
 /// `body`, for server misbehaviour the emulator does not produce.
 pub fn canned_server(status: u16, content_type: &'static str, body: &'static str) -> String {
+    raw_server(move |_| {
+        format!(
+            "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+    })
+}
+
+/// A one-connection-at-a-time HTTP server that reads each request and sends `answer(n)`,
+/// raw, to the `n`th (from 0); returns its URL.
+pub fn raw_server(answer: impl Fn(usize) -> String + Send + 'static) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     std::thread::spawn(move || {
+        let mut n = 0;
         for stream in listener.incoming() {
             let Ok(mut s) = stream else { continue };
             let mut buf = [0u8; 65536];
             let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
             let _ = s.read(&mut buf);
-            let resp = format!(
-                "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = s.write_all(resp.as_bytes());
+            let _ = s.write_all(answer(n).as_bytes());
+            n += 1;
         }
     });
     url
