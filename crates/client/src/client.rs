@@ -193,7 +193,7 @@ impl ClientBuilder {
             (self.max_response_bytes, self.max_response_values),
             self.clock.clone(),
             &self.ca,
-        )?;
+        );
         Ok(Client {
             inner: Arc::new(Inner {
                 http,

@@ -1,7 +1,7 @@
 //! The HTTP transport: one shared `reqwest` client, Armor's headers, status and body
 //! handling. Logs method, URL, status and timing at debug level; never headers or bodies.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use armor_core::{AccessToken, AccountId, Clock, ErrorBody, psk};
@@ -98,9 +98,14 @@ pub struct RawResponse {
 }
 
 /// The shared HTTP client of one server. Cheap to clone; clones share connections.
+///
+/// The `reqwest` client is built on the first request, not before: commands that send
+/// none (`armor status`, `armor token print` with a fresh token) do not pay for it, nor
+/// for reading the operating system's trust store for an https server.
 #[derive(Debug, Clone)]
 pub(crate) struct Http {
-    client: reqwest::Client,
+    client: Arc<OnceLock<reqwest::Client>>,
+    ca: CaBundle,
     server: ServerUrl,
     clock: Arc<dyn Clock>,
     timeouts: Timeouts,
@@ -115,24 +120,35 @@ impl Http {
         (max_response_bytes, max_response_values): (u64, u64),
         clock: Arc<dyn Clock>,
         ca: &CaBundle,
-    ) -> Result<Self> {
-        let https = !server.as_str().starts_with("http://");
+    ) -> Self {
+        let client = Arc::new(OnceLock::new());
+        Http { client, ca: ca.clone(), server, clock, timeouts, max_response_bytes, max_response_values }
+    }
+
+    /// The `reqwest` client, built on first use.
+    fn client(&self) -> Result<&reqwest::Client> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
+        let https = !self.server.as_str().starts_with("http://");
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("armor/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(timeouts.connect)
-            .timeout(timeouts.request)
+            .connect_timeout(self.timeouts.connect)
+            .timeout(self.timeouts.request)
             .https_only(https)
             .redirect(reqwest::redirect::Policy::none())
-            .tls_backend_preconfigured(tls::client_config(https, ca)?);
+            .tls_backend_preconfigured(tls::client_config(https, &self.ca)?);
         if !https {
             // Plain http goes to loopback only: never through a proxy from HTTP_PROXY,
             // which would carry it off the machine in clear text.
             builder = builder.no_proxy();
         }
-        let client = builder
-            .build()
-            .map_err(|e| Error::Unreachable { url: server.to_string(), source: TransportError::new(e) })?;
-        Ok(Http { client, server, clock, timeouts, max_response_bytes, max_response_values })
+        let client = builder.build().map_err(|e| Error::Unreachable {
+            url: self.server.to_string(),
+            source: TransportError::new(e),
+        })?;
+        // Two tasks may build one at once: the first kept is the one all use.
+        Ok(self.client.get_or_init(|| client))
     }
 
     pub fn server(&self) -> &ServerUrl {
@@ -202,7 +218,12 @@ impl Http {
         let started = Instant::now();
         let deadline = started + call.timeout.unwrap_or(self.timeouts.request);
         let retryable = retry::is_retryable_method(&call.method);
-        let shown = url.split('?').next().unwrap_or(&url).to_owned();
+        // The URL as errors and logs show it: without the query.
+        let shown = || {
+            let mut shown = url.clone();
+            shown.set_query(None);
+            shown.to_string()
+        };
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let outcome = self.request(&call, &url, left)?.send().await;
@@ -226,14 +247,14 @@ impl Http {
                         let (reason, hint, untrusted) = (f.reason, f.hint, f.untrusted);
                         Error::Tls { host: self.server.host_port(), reason, hint, untrusted }
                     } else if retryable || source.is_connect() {
-                        Error::Unreachable { url: shown.clone(), source: TransportError::new(source) }
+                        Error::Unreachable { url: shown(), source: TransportError::new(source) }
                     } else {
                         let source = TransportError::new(source);
-                        Error::ConnectionLost { method: call.method.to_string(), url: shown.clone(), source }
+                        Error::ConnectionLost { method: call.method.to_string(), url: shown(), source }
                     }
                 })?;
                 // Redirects are off, so this holds; checked all the same before a byte is read.
-                if resp.url().origin() != self.server.origin() {
+                if !self.server.same_origin(resp.url()) {
                     return Err(Error::InvalidPath {
                         path: limits::quote(call.path),
                         reason: "it led to another server",
@@ -248,7 +269,7 @@ impl Http {
             attempt += 1;
             tracing::info!(
                 method = %call.method,
-                url = %shown,
+                url = %shown(),
                 %reason,
                 attempt,
                 of = retry::MAX_ATTEMPTS,
@@ -261,7 +282,7 @@ impl Http {
     }
 
     /// The URL of `path`, which must be an API path (`/...`) that stays on this server.
-    fn url(&self, path: &str) -> Result<String> {
+    fn url(&self, path: &str) -> Result<url::Url> {
         let invalid = |reason| Error::InvalidPath { path: limits::quote(path), reason };
         if !path.starts_with('/') || path.starts_with("//") {
             return Err(invalid("an API path starts with a single '/'"));
@@ -271,15 +292,16 @@ impl Http {
         }
         let url = self.server.join(path);
         let parsed = url::Url::parse(&url).map_err(|_| invalid("it does not make a valid URL"))?;
-        if parsed.origin() != self.server.origin() {
+        if !self.server.same_origin(&parsed) {
             return Err(invalid("it leads to another server"));
         }
-        Ok(url)
+        Ok(parsed)
     }
 
     /// One attempt of `call`, signed afresh (a new PSK nonce each time).
-    fn request(&self, call: &Call<'_>, url: &str, timeout: Duration) -> Result<reqwest::RequestBuilder> {
-        let mut req = self.client.request(call.method.clone(), url).header(ACCEPT, "application/json");
+    fn request(&self, call: &Call<'_>, url: &url::Url, timeout: Duration) -> Result<reqwest::RequestBuilder> {
+        let mut req =
+            self.client()?.request(call.method.clone(), url.clone()).header(ACCEPT, "application/json");
         match call.auth {
             Auth::None => {}
             Auth::Token(token) => {

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use ::http::Method;
-use armor_core::AccessToken;
 use armor_core::lenient::Answer;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -21,12 +20,10 @@ use crate::session::{Credentials, Session};
 /// `client.send_ok(Method::DELETE, "/apps/7", NO_BODY)`.
 pub const NO_BODY: Option<&'static ()> = None;
 
-/// The token a request of `session` is sent with, and a copy of its body for a resend:
-/// only token requests can be resent (API-key requests never meet a reissue).
-fn resendable(session: &Session, body: &Option<Vec<u8>>) -> (Option<AccessToken>, Option<Vec<u8>>) {
-    let sent = session.token().map(|t| t.access_token.clone());
-    let again = if sent.is_some() { body.clone() } else { None };
-    (sent, again)
+/// A copy of a request's body for a resend: only token requests can be resent (API-key
+/// requests never meet a reissue).
+fn for_resend(session: &Session, body: &Option<Vec<u8>>) -> Option<Vec<u8>> {
+    session.token().and_then(|_| body.clone())
 }
 
 /// The transport's authentication data of a session's credentials.
@@ -51,10 +48,11 @@ impl Client {
         body: Option<Vec<u8>>,
     ) -> Result<RawResponse> {
         let session = self.fresh().await?;
-        let (sent, again) = resendable(&session, &body);
+        let again = for_resend(&session, &body);
         // `send_raw`, not a stream read here: a GET whose body breaks off is retried.
         let raw = self.http().send_raw(self.call_as(&session, method.clone(), path, body)).await?;
-        let Some((current, _no_renewal)) = self.resend_after(sent, raw.status, &method, path).await? else {
+        let Some((current, _no_renewal)) = self.resend_after(&session, raw.status, &method, path).await?
+        else {
             return Ok(raw);
         };
         self.http().send_raw(self.call_as(&current, method, path, again)).await
@@ -70,9 +68,10 @@ impl Client {
         body: Option<Vec<u8>>,
     ) -> Result<ResponseStream> {
         let session = self.fresh().await?;
-        let (sent, again) = resendable(&session, &body);
+        let again = for_resend(&session, &body);
         let stream = self.http().send_stream(self.call_as(&session, method.clone(), path, body)).await?;
-        let Some((current, _no_renewal)) = self.resend_after(sent, stream.status(), &method, path).await?
+        let Some((current, _no_renewal)) =
+            self.resend_after(&session, stream.status(), &method, path).await?
         else {
             return Ok(stream);
         };
@@ -80,20 +79,20 @@ impl Client {
         self.http().send_stream(self.call_as(&current, method, path, again)).await
     }
 
-    /// After a 401 to a request sent with token `sent`: the session to send it once more
-    /// with, if the token was reissued meanwhile (and the guard that keeps it from being
-    /// exchanged while the resend is in flight).
+    /// After a 401 to a request sent with `session`'s token: the session to send it once
+    /// more with, if the token was reissued meanwhile (and the guard that keeps it from
+    /// being exchanged while the resend is in flight).
     async fn resend_after(
         &self,
-        sent: Option<AccessToken>,
+        session: &Session,
         status: u16,
         method: &Method,
         path: &str,
     ) -> Result<Option<(Arc<Session>, ResendGuard<'_>)>> {
-        let Some(sent) = sent.filter(|_| status == 401) else {
+        let Some(sent) = session.token().filter(|_| status == 401) else {
             return Ok(None);
         };
-        let rotated = self.rotated(&sent).await?;
+        let rotated = self.rotated(&sent.access_token).await?;
         if rotated.is_some() {
             tracing::debug!(%method, path, "the token was reissued meanwhile; sending once more with the new one");
         }

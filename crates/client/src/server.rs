@@ -59,9 +59,12 @@ impl ServerUrl {
         self.0.as_str().trim_end_matches('/')
     }
 
-    /// The scheme, host and port every request URL must keep.
-    pub(crate) fn origin(&self) -> url::Origin {
-        self.0.origin()
+    /// Whether `url` has this server's scheme, host and port (its origin), compared
+    /// without building either origin.
+    pub(crate) fn same_origin(&self, url: &Url) -> bool {
+        url.scheme() == self.0.scheme()
+            && url.host() == self.0.host()
+            && url.port_or_known_default() == self.0.port_or_known_default()
     }
 
     /// The host and, if not the scheme's default, the port: `api.armor.com`, `127.0.0.1:8443`.

@@ -65,9 +65,7 @@ pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
 /// `Value` tree for a body the bytes cannot be renamed in (an object with the same key
 /// twice keeps the last, as a `Value` does; an escaped PascalCase key).
 pub fn decode<T: DeserializeOwned>(body: &[u8], scan: Scan) -> Result<T, DecodeError> {
-    if std::str::from_utf8(body).is_err() {
-        return careful(String::from_utf8_lossy(body).as_bytes());
-    }
+    // Not UTF-8: serde_json refuses the string, and the careful way makes it U+FFFD.
     let quick = match scan.renames {
         Some(renames) if renames.is_empty() => serde_json::from_slice(body),
         Some(renames) => serde_json::from_slice(&renamed(body, &renames)),
@@ -87,6 +85,9 @@ fn renamed(body: &[u8], renames: &[usize]) -> Vec<u8> {
 
 /// The careful way: every object checked, errors naming their JSON path.
 fn careful<T: DeserializeOwned>(text: &[u8]) -> Result<T, DecodeError> {
+    if std::str::from_utf8(text).is_err() {
+        return careful(String::from_utf8_lossy(text).as_bytes());
+    }
     let Some(renames) = scan::scan(text, u64::MAX, true).renames else {
         let value: Value =
             serde_json::from_slice(text).map_err(|source| DecodeError { json_path: ".".into(), source })?;

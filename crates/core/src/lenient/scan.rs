@@ -110,20 +110,41 @@ fn is_delimiter(b: u8) -> bool {
 }
 
 /// The index of the quote that closes the string whose content starts at `i` (or the
-/// body's length when it never closes), and whether the string holds an escape.
+/// body's length when it never closes), and whether the string holds an escape. Reads
+/// eight bytes at a time while none of them is a quote or a backslash.
 fn string_end(body: &[u8], mut i: usize) -> (usize, bool) {
     let mut escaped = false;
     while i < body.len() {
-        match memchr::memchr2(b'"', b'\\', &body[i..]) {
-            Some(k) if body[i + k] == b'\\' => {
-                escaped = true;
-                i += k + 2;
+        while let Some(word) = body.get(i..i + 8) {
+            let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            let found = has_byte(word, b'"') | has_byte(word, b'\\');
+            if found != 0 {
+                // The lowest flag is always a real match.
+                i += (found.trailing_zeros() / 8) as usize;
+                break;
             }
-            Some(k) => return (i + k, escaped),
+            i += 8;
+        }
+        match body.get(i) {
+            Some(b'\\') => {
+                escaped = true;
+                i += 2;
+            }
+            Some(b'"') => return (i, escaped),
+            Some(_) => i += 1,
             None => break,
         }
     }
     (body.len(), escaped)
+}
+
+/// The high bit of each byte of `word` that equals `b` (and possibly of bytes above such a
+/// byte, never below the lowest).
+fn has_byte(word: u64, b: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let x = word ^ (ONES * u64::from(b));
+    x.wrapping_sub(ONES) & !x & HIGHS
 }
 
 /// Adds the renames of one object's keys; `None` if they cannot be done in place.
