@@ -227,10 +227,15 @@ impl Client {
         let guard = match self.store() {
             // Other processes (and tasks) renew under the exclusive lock: a shared one
             // waits for a renewal to be saved and holds off the next one.
-            Some(store) => ResendGuard {
-                _shared: Some(store.lock_shared_within(self.timeouts().lock).await?),
-                _writer: None,
-            },
+            Some(store) => {
+                // A renewal by another task of this process holds the writer mutex until
+                // its session is saved: wait for that without polling the file lock.
+                drop(self.wait_writer().await?);
+                ResendGuard {
+                    _shared: Some(store.lock_shared_within(self.timeouts().lock).await?),
+                    _writer: None,
+                }
+            }
             // In memory, renewals hold the writer mutex.
             None => ResendGuard { _shared: None, _writer: Some(self.wait_writer().await?) },
         };
