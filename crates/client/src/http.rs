@@ -208,7 +208,17 @@ impl Http {
     /// Sends `call` (again, for `GET` and `HEAD`, on a connection error or a 429, 502, 503
     /// or 504, see [`crate::retry`]) and returns the response with its body unread.
     pub async fn send_stream(&self, call: Call<'_>) -> Result<ResponseStream> {
-        self.send_stream_from(call, 1).await.map(|(stream, _)| stream)
+        let started = Instant::now();
+        let (method, path) = (call.method.clone(), call.path);
+        let (stream, _) = self.send_stream_from(call, 1).await?;
+        tracing::debug!(
+            method = %method,
+            path = %path.split('?').next().unwrap_or(path),
+            status = stream.status(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "http request (body streamed)"
+        );
+        Ok(stream)
     }
 
     /// [`Http::send_stream`] starting at attempt `attempt`; also returns the attempt that

@@ -29,6 +29,10 @@ fn verbose_output_never_contains_the_password_or_a_token() {
         Run::from(armor.command(&["account", "list"]).env("ARMOR_VERBOSE", "2").output().unwrap()).success();
     assert!(run.stderr.contains("http request"), "ARMOR_VERBOSE works like -vv: {run:#?}");
     stderr += &run.stderr;
+    // `armor api` streams the body; it logs its request all the same.
+    let run = armor.run(&["-vv", "api", "GET", "/me"]).success();
+    assert!(run.stderr.contains("http request"), "-vv api logs its request: {run:#?}");
+    stderr += &run.stderr;
     stderr += &armor.run(&["-v", "logout", "--yes"]).success().stderr;
     assert_eq!(emu.reissues(), (2, 0));
     assert!(!stderr.contains(PASS), "password leaked");
