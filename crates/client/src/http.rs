@@ -194,14 +194,7 @@ impl Http {
                 Err(e) => return Err(e),
             }
         };
-        tracing::debug!(
-            method = %method,
-            path = %path.split('?').next().unwrap_or(path),
-            status,
-            bytes = body.len(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "http request"
-        );
+        log_request(&method, path, status, Some(body.len()), started);
         Ok(RawResponse { status, body, date, received_at: self.clock.now() })
     }
 
@@ -211,13 +204,7 @@ impl Http {
         let started = Instant::now();
         let (method, path) = (call.method.clone(), call.path);
         let (stream, _) = self.send_stream_from(call, 1).await?;
-        tracing::debug!(
-            method = %method,
-            path = %path.split('?').next().unwrap_or(path),
-            status = stream.status(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "http request (body streamed)"
-        );
+        log_request(&method, path, stream.status(), None, started);
         Ok(stream)
     }
 
@@ -364,6 +351,19 @@ impl Http {
 
 /// A short description of a transport error for the retry log (never a secret: reqwest
 /// errors carry no headers or bodies).
+/// The `-v` line of one answered request: the path without its query, and the body size
+/// when it was read here (`None`: the caller streams it).
+fn log_request(method: &Method, path: &str, status: u16, bytes: Option<usize>, started: Instant) {
+    tracing::debug!(
+        method = %method,
+        path = %path.split('?').next().unwrap_or(path),
+        status,
+        bytes,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "http request"
+    );
+}
+
 fn connection_error(e: &reqwest::Error) -> String {
     use std::error::Error as _;
     let mut cause = String::from("connection error");
