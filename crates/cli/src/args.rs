@@ -12,7 +12,7 @@ use crate::args_res::{ApiArgs, DatacenterCommand, TierCommand, UserCommand, VmCo
 /// session of the profile. Try everything offline with `armor demo` or `armor emulator`.
 #[derive(Debug, Parser)]
 #[command(name = "armor", version, propagate_version = true, max_term_width = 100)]
-#[cfg_attr(not(feature = "emulator"), command(after_help = NO_EMULATOR))]
+#[cfg_attr(not(feature = "emulator"), command(after_help = format!("This armor was {NO_EMULATOR}")))]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -225,10 +225,12 @@ pub enum ProfileCommand {
     },
 }
 
-/// What a client-only build says about `armor emulator` and `armor demo`.
+/// What a client-only build says about `armor emulator` and `armor demo` (in its help and
+/// as the error of those commands), after "this armor was".
 #[cfg(not(feature = "emulator"))]
-pub const NO_EMULATOR: &str = "This armor was built without the emulator: `armor emulator` and `armor demo` need the \
-`emulator` feature of armor-cli, which is on by default (cargo install armor-cli).";
+pub const NO_EMULATOR: &str = "built without the emulator: `armor emulator` and `armor demo` need the \
+`emulator` feature of armor-cli, which is on by default (`cargo install --path crates/cli` in a \
+checkout of armor, without --no-default-features).";
 
 #[cfg(feature = "emulator")]
 #[derive(Debug, Args)]

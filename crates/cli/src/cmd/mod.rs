@@ -60,9 +60,7 @@ async fn run_command(cli: Cli, out: &mut dyn Write) -> Result<()> {
         #[cfg(feature = "emulator")]
         Command::Demo => demo::run(global.output, out).await,
         #[cfg(not(feature = "emulator"))]
-        Command::NoEmulator { .. } => bail!(
-            "this armor was built without the emulator: `armor emulator` and `armor demo` need the `emulator` feature of armor-cli (on by default: cargo install armor-cli)"
-        ),
+        Command::NoEmulator { .. } => bail!("this armor was {}", crate::args::NO_EMULATOR),
         Command::Man { dir } => man::run(&dir, out),
         Command::Exec { command } => exec::run(&ctx()?, command).await,
         Command::Completions { shell } => {
