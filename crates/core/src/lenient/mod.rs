@@ -383,6 +383,15 @@ mod tests {
             proptest::prop_assert_eq!(count_values(&bytes, u64::MAX), values_in(&v));
         }
 
+        /// The quick look before the pass misses no key the pass renames, pretty-printed
+        /// or not.
+        #[test]
+        fn the_quick_look_misses_no_pascal_key(v in json_value(), pretty in proptest::bool::ANY) {
+            let bytes = if pretty { serde_json::to_vec_pretty(&v) } else { serde_json::to_vec(&v) }.unwrap();
+            let quick = Scan::of(&bytes, u64::MAX).renames;
+            proptest::prop_assert_eq!(quick, scan::scan(&bytes, u64::MAX, false).renames);
+        }
+
         /// The quick way and the careful way decode any body alike, keys twice included.
         #[test]
         fn quick_and_careful_agree(text in json_text()) {

@@ -16,7 +16,9 @@ use std::borrow::Cow;
 pub struct Scan {
     /// The JSON values of the body (each object, list, string, number, `true`, `false`
     /// and `null`) and its object keys, each of which costs memory as much as a value.
-    /// Counting stops once past the `stop_after` given to [`Scan::of`].
+    /// Counting stops once past the `stop_after` given to [`Scan::of`]; a body too
+    /// short to pass it is not counted (see there). So `values > stop_after` exactly when
+    /// the body holds more than `stop_after` values.
     pub values: u64,
     /// The byte offsets to lower-case; `None` when renaming bytes cannot give what a
     /// `Value` tree gives (an object with a key twice, an escaped PascalCase key), or
@@ -28,15 +30,78 @@ impl Scan {
     /// Scans `body` once: counts its values (stopping once past `stop_after`) and finds
     /// the renames of its PascalCase keys. Meant for well-formed JSON; on anything else
     /// the count is a rough one, and decoding reports the error.
+    ///
+    /// A body no longer than `stop_after` bytes cannot hold more values than that (each
+    /// value and key takes a byte of its own): it is not counted, `values` is its length
+    /// (a bound, not the count), and unless a quick look finds a key that starts with an
+    /// upper-case letter or holds an escape, nothing else is done.
     pub fn of(body: &[u8], stop_after: u64) -> Scan {
+        if body.len() as u64 <= stop_after && !may_have_pascal_keys(body) {
+            return Scan { values: body.len() as u64, renames: Some(Vec::new()) };
+        }
         scan(body, stop_after, false)
     }
+}
+
+/// Whether `body` may have an object key that starts with an upper-case letter or holds
+/// an escape; `false` only when it has none, if it is JSON at all.
+///
+/// A body with no backslash has no escape, so its quotes open and close strings in turn,
+/// and in JSON a quote followed by an upper-case letter opens a string: it is a key if
+/// white space and a colon follow its closing quote. The quotes followed by an upper-case
+/// letter are found eight bytes at a time.
+fn may_have_pascal_keys(body: &[u8]) -> bool {
+    if memchr::memchr(b'\\', body).is_some() {
+        return true;
+    }
+    let mut i = 0;
+    while i + 9 <= body.len() {
+        let word = |at: usize| u64::from_le_bytes(body[at..at + 8].try_into().unwrap_or_default());
+        let mut found = exact_byte(word(i), b'"') & upper_case(word(i + 1));
+        while found != 0 {
+            let open = i + (found.trailing_zeros() / 8) as usize;
+            if is_key(body, open) {
+                return true;
+            }
+            found &= found - 1;
+        }
+        i += 8;
+    }
+    (i..body.len().saturating_sub(1))
+        .any(|at| body[at] == b'"' && body[at + 1].is_ascii_uppercase() && is_key(body, at))
+}
+
+/// Whether the string opened by the quote at `open` (in a body without escapes) is an
+/// object key: white space and a colon follow its closing quote.
+fn is_key(body: &[u8], open: usize) -> bool {
+    let Some(len) = memchr::memchr(b'"', &body[open + 1..]) else { return false };
+    let after = &body[open + len + 2..];
+    after.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b':')
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+const LOWS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+/// The high bit of each byte of `word` that equals `b`, and of no other byte.
+fn exact_byte(word: u64, b: u8) -> u64 {
+    let x = word ^ (ONES * u64::from(b));
+    !(((x & LOWS) + LOWS) | x | LOWS)
+}
+
+/// The high bit of each byte of `word` that is an ASCII upper-case letter, and of no other.
+fn upper_case(word: u64) -> u64 {
+    let low = word & LOWS;
+    // Seven-bit values plus at most 0x3f never carry into the next byte.
+    let from_a = (low + ONES * u64::from(0x80 - b'A')) & HIGHS;
+    let past_z = (low + ONES * u64::from(0x80 - b'Z' - 1)) & HIGHS;
+    from_a & !past_z & !word & HIGHS
 }
 
 /// Counts the JSON values in `body` and its object keys, without building anything (see
 /// [`Scan::values`]). Stops counting once past `stop_after`.
 pub fn count_values(body: &[u8], stop_after: u64) -> u64 {
-    Scan::of(body, stop_after).values
+    scan(body, stop_after, false).values
 }
 
 /// The pass. With `every_object`, every object's keys are checked (for a key twice, too),
@@ -141,8 +206,6 @@ fn string_end(body: &[u8], mut i: usize) -> (usize, bool) {
 /// The high bit of each byte of `word` that equals `b` (and possibly of bytes above such a
 /// byte, never below the lowest).
 fn has_byte(word: u64, b: u8) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
     let x = word ^ (ONES * u64::from(b));
     x.wrapping_sub(ONES) & !x & HIGHS
 }
@@ -203,6 +266,19 @@ mod tests {
         assert_eq!(count_values(br#"["ends in \"#, u64::MAX), 2);
     }
 
+    proptest::proptest! {
+        /// The eight-byte tests flag exactly the bytes a byte-wise test flags.
+        #[test]
+        fn word_tests_match_byte_tests(bytes in proptest::array::uniform8(proptest::num::u8::ANY)) {
+            let word = u64::from_le_bytes(bytes);
+            let flags = |f: &dyn Fn(u8) -> bool| {
+                bytes.iter().enumerate().fold(0, |m, (k, &b)| if f(b) { m | 0x80 << (8 * k) } else { m })
+            };
+            proptest::prop_assert_eq!(exact_byte(word, b'"'), flags(&|b| b == b'"'));
+            proptest::prop_assert_eq!(upper_case(word), flags(&|b| b.is_ascii_uppercase()));
+        }
+    }
+
     #[test]
     fn only_objects_with_pascal_or_escaped_keys_are_checked() {
         // A camelCase object with a key twice is left to the decoder (which refuses it
@@ -215,6 +291,12 @@ mod tests {
         assert_eq!(Scan::of(br#"{"Name":1,"name":2}"#, u64::MAX).renames, Some(vec![]));
         // An escaped PascalCase key cannot be renamed in place.
         assert_eq!(Scan::of(br#"{"\u004eame":1}"#, u64::MAX).renames, None);
+        // White space before a colon, escaped quotes and colons in values and keys.
+        assert_eq!(Scan::of(b"{\"a\" :1,\n \"Name\"\t\n: 2}", u64::MAX).renames, Some(vec![11]));
+        assert_eq!(Scan::of(br#"{"a\"Name":1}"#, u64::MAX).renames, Some(vec![]));
+        assert_eq!(Scan::of(br#"{"a":"x\":Y","b":"Q:R"}"#, u64::MAX).renames, Some(vec![]));
+        assert!(may_have_pascal_keys(br#"{"a\"Name":1}"#));
+        assert!(!may_have_pascal_keys(br#"{"at":"2019-10-14T07:29:43","b":["X:Y"]}"#));
         // Counting stopped early: nothing to rename with.
         assert_eq!(Scan::of(br#"[1,2,3]"#, 1), Scan { values: 2, renames: None });
     }
