@@ -302,7 +302,11 @@ impl Http {
         match call.auth {
             Auth::None => {}
             Auth::Token(token) => {
-                req = req.header(AUTHORIZATION, sensitive(format!("FH-AUTH {}", token.expose()))?);
+                let token = token.expose().as_bytes();
+                let mut value = Vec::with_capacity(8 + token.len());
+                value.extend_from_slice(b"FH-AUTH ");
+                value.extend_from_slice(token);
+                req = req.header(AUTHORIZATION, sensitive(value)?);
             }
             Auth::Key { key_id, secret } => {
                 let signable = psk::Signable {
@@ -318,7 +322,7 @@ impl Http {
             }
         }
         if let Some(id) = call.account {
-            req = req.header("X-Account-Context", id.to_string());
+            req = req.header("X-Account-Context", HeaderValue::from(id.0));
         }
         if let Some(body) = &call.body {
             req = req.header(reqwest::header::CONTENT_TYPE, "application/json").body(body.clone());
@@ -375,8 +379,9 @@ fn connection_error(e: &reqwest::Error) -> String {
     limits::quote(&cause)
 }
 
-fn sensitive(value: String) -> Result<HeaderValue> {
-    let mut v = HeaderValue::from_str(&value)
+/// A header value marked sensitive (never logged by the HTTP stack), taken without a copy.
+fn sensitive(value: impl Into<bytes::Bytes>) -> Result<HeaderValue> {
+    let mut v = HeaderValue::from_maybe_shared(value.into())
         .map_err(|_| Error::InvalidApiKey("it cannot go into an HTTP header"))?;
     v.set_sensitive(true);
     Ok(v)

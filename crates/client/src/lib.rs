@@ -107,6 +107,7 @@ mod session;
 mod session_file;
 mod settings;
 mod signals;
+mod stamp;
 mod store;
 mod tls;
 

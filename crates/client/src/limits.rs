@@ -95,14 +95,12 @@ impl ResponseStream {
 
     /// The whole body, within the limit.
     pub async fn collect(mut self) -> Result<Vec<u8>> {
-        let mut body = Vec::new();
+        // Room for the announced length (within the limit, checked in `new`): one copy of
+        // each piece, no growing.
+        let announced = self.response.content_length().unwrap_or(0).min(self.limit);
+        let mut body = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
         while let Some(piece) = self.next_piece().await? {
-            if body.is_empty() {
-                // Most bodies come in one piece: take it without a copy where possible.
-                body = Vec::from(piece);
-            } else {
-                body.extend_from_slice(&piece);
-            }
+            body.extend_from_slice(&piece);
         }
         Ok(body)
     }

@@ -22,16 +22,17 @@
 //!
 //! A token reissue first [`SessionStore::prepare`]s the save (the temporary file is
 //! created, so an unwritable directory fails before the server is asked), then commits it
-//! with the new token. A [`FileStamp`] (inode, size, mtime: one `stat`) tells a long-lived
-//! client that another process replaced the file, without parsing it.
+//! with the new token. A [`FileStamp`] (inode, size, mtime: one `fstat` or `stat`) tells a
+//! long-lived client that another process replaced the file, without parsing it.
 
 use std::fs::{self, File, TryLockError};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::session::Session;
+pub use crate::stamp::FileStamp;
 use crate::{safe_fs, session_file};
 
 /// The profile used when none is named.
@@ -61,24 +62,6 @@ pub struct SessionStore {
 #[derive(Debug)]
 pub struct StoreLock {
     _file: File,
-}
-
-/// A cheap fingerprint of the session file: it changes whenever the file is replaced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FileStamp {
-    inode: u64,
-    len: u64,
-    modified: Option<SystemTime>,
-}
-
-impl FileStamp {
-    fn of(meta: &fs::Metadata) -> Self {
-        #[cfg(unix)]
-        let inode = std::os::unix::fs::MetadataExt::ino(meta);
-        #[cfg(not(unix))]
-        let inode = 0;
-        FileStamp { inode, len: meta.len(), modified: meta.modified().ok() }
-    }
 }
 
 /// A save made ready before a token exchange: the temporary file exists in the sessions
@@ -120,9 +103,9 @@ impl PreparedSave {
         if !sync_first {
             file.sync_all().map_err(|e| Error::io("write", &self.path, e))?;
         }
-        let stamp =
-            file.metadata().map(|m| FileStamp::of(&m)).map_err(|e| Error::io("stat", &self.path, e))?;
+        let meta = file.metadata().map_err(|e| Error::io("stat", &self.path, e))?;
         sync_dir(&self.dir)?;
+        let stamp = FileStamp::of_open(file, &meta);
         Ok(stamp)
     }
 }
@@ -171,17 +154,23 @@ impl SessionStore {
             Err(e) => return Err(safe_fs::error("read", &path, e)),
         };
         // The stamp of the open file: a rename right now cannot make it lie.
-        let stamp = file.metadata().map(|m| FileStamp::of(&m)).map_err(|e| Error::io("stat", &path, e))?;
+        let meta = file.metadata().map_err(|e| Error::io("stat", &path, e))?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(|e| Error::io("read", &path, e))?;
         let session = session_file::decode(&bytes, &path)?;
         safe_fs::restrict_file(&file, &path, &self.sessions_dir());
-        Ok((Some(session), Some(stamp)))
+        Ok((Some(session), Some(FileStamp::of_open(file, &meta))))
     }
 
     /// The stamp of the session file (one `stat`), `None` if there is none.
     pub fn stamp(&self) -> Option<FileStamp> {
         fs::metadata(self.path()).ok().map(|m| FileStamp::of(&m))
+    }
+
+    /// Whether the session file is still the one `stamp` was taken of, unchanged: one
+    /// `fstat` of the file kept open by the stamp, else one `stat` of the path.
+    pub fn is_current(&self, stamp: &FileStamp) -> bool {
+        stamp.is_current().unwrap_or_else(|| self.stamp().as_ref() == Some(stamp))
     }
 
     /// Replaces the session atomically: a private temp file in the same directory,
