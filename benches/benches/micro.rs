@@ -102,3 +102,12 @@ fn decode_vms_library(bencher: divan::Bencher) {
         lenient::decode::<Vec<Vm>>(body, scan).expect("a /vms body")
     });
 }
+
+/// The library's one pass alone (value count, PascalCase keys) over the `/vms` body.
+#[divan::bench]
+fn scan_vms(bencher: divan::Bencher) {
+    let f = fixture();
+    bencher
+        .counter(divan::counter::BytesCount::new(f.vms.len()))
+        .bench(|| lenient::Scan::of(divan::black_box(&f.vms), 400_000));
+}
