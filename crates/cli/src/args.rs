@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::args_res::{ApiArgs, DatacenterCommand, TierCommand, UserCommand, VmCommand, WorkloadCommand};
+use crate::lazy::Lazy;
 
 /// armor: the Armor cloud-security API from your shell, CI jobs and scripts.
 ///
@@ -69,42 +70,43 @@ pub enum Format {
     Json,
 }
 
+/// The commands; each one's arguments are built only when it is used ([`Lazy`]).
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Sign in and store the session of the profile
-    Login(LoginArgs),
+    Login(Lazy<LoginArgs>),
     /// End the session of the profile (asks for confirmation)
-    Logout(LogoutArgs),
+    Logout(Lazy<LogoutArgs>),
     /// Show the session: server, user, account context, expiry, renewal time
     Status,
     /// Show the signed-in user (GET /me) and refresh the stored identity
     Whoami,
     /// Work with the session's token
     #[command(subcommand)]
-    Token(TokenCommand),
+    Token(Lazy<TokenCommand>),
     /// Accounts and the account context
     #[command(subcommand)]
-    Account(AccountCommand),
+    Account(Lazy<AccountCommand>),
     /// Named profiles: one session (server, credentials, account context) each
     #[command(subcommand)]
-    Profile(ProfileCommand),
+    Profile(Lazy<ProfileCommand>),
     /// Virtual machines: list, show, power, rename, remove, create
     #[command(subcommand)]
-    Vm(VmCommand),
+    Vm(Lazy<VmCommand>),
     /// Workloads (groups of tiers and VMs)
     #[command(subcommand)]
-    Workload(WorkloadCommand),
+    Workload(Lazy<WorkloadCommand>),
     /// Tiers of a workload
     #[command(subcommand)]
-    Tier(TierCommand),
+    Tier(Lazy<TierCommand>),
     /// Users of the account
     #[command(subcommand)]
-    User(UserCommand),
+    User(Lazy<UserCommand>),
     /// Datacenters
     #[command(subcommand)]
-    Datacenter(DatacenterCommand),
+    Datacenter(Lazy<DatacenterCommand>),
     /// Call any API endpoint with the session (like `gh api`) and print the response body
-    Api(ApiArgs),
+    Api(Lazy<ApiArgs>),
     /// Run a command with ARMOR_SERVER, ARMOR_TOKEN (freshly renewed) and ARMOR_ACCOUNT_ID set
     ///
     /// The token is passed only in the environment, never in an argument list. Profiles
@@ -118,7 +120,7 @@ pub enum Command {
     },
     /// Run the Armor API emulator in the foreground until Ctrl-C
     #[cfg(feature = "emulator")]
-    Emulator(EmulatorArgs),
+    Emulator(Lazy<EmulatorArgs>),
     /// Walk through login, status, token reissue, whoami and logout against a built-in emulator
     #[cfg(feature = "emulator")]
     Demo,

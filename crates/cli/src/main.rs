@@ -12,6 +12,7 @@ mod cmd;
 mod context;
 mod glob;
 mod jq;
+mod lazy;
 mod output;
 mod prompt;
 mod sanitize;
@@ -124,18 +125,19 @@ fn use_colour(stderr_is_terminal: bool, no_color: bool) -> bool {
 /// Nothing logged at any level contains a password, token or secret.
 fn init_tracing(verbose: u8) {
     let filter = match verbose {
-        0 => "warn",
+        0 => "",
         1 => "warn,armor_client=debug,armor_cli=debug,armor_emulator=info",
         2 => "warn,armor_client=trace,armor_cli=trace,armor_emulator=debug,reqwest=debug",
         _ => "warn,armor_client=trace,armor_cli=trace,armor_emulator=trace,reqwest=trace",
     };
     let colour = use_colour(io::stderr().is_terminal(), std::env::var_os("NO_COLOR").is_some());
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-        .with_ansi(colour)
-        .with_writer(io::stderr)
-        .with_target(false)
-        .try_init();
+    let fmt = tracing_subscriber::fmt().with_ansi(colour).with_writer(io::stderr).with_target(false);
+    // Without -v, one level for all: no filter directives to parse at every start.
+    let _ = if verbose == 0 {
+        fmt.with_max_level(tracing_subscriber::filter::LevelFilter::WARN).try_init()
+    } else {
+        fmt.with_env_filter(tracing_subscriber::EnvFilter::new(filter)).try_init()
+    };
 }
 
 #[cfg(test)]

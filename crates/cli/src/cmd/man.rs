@@ -11,6 +11,7 @@ use crate::args::Cli;
 
 pub fn run(dir: &Path, out: &mut dyn Write) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    crate::lazy::build_all();
     clap_mangen::generate_to(Cli::command(), dir)
         .with_context(|| format!("cannot write the man pages to {}", dir.display()))?;
     let mut pages: Vec<_> = std::fs::read_dir(dir)

@@ -23,6 +23,7 @@ use clap::CommandFactory;
 use crate::args::{AccountCommand, Cli, Command, Format, ProfileCommand, TokenCommand};
 use crate::context::Context;
 use crate::jq;
+use crate::lazy::Lazy;
 
 /// Runs the parsed command line.
 pub async fn run(mut cli: Cli, out: &mut dyn Write) -> Result<()> {
@@ -38,7 +39,7 @@ pub async fn run(mut cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Completions { .. }
             | Command::Man { .. }
             | Command::Exec { .. }
-            | Command::Token(TokenCommand::Print)
+            | Command::Token(Lazy(TokenCommand::Print))
     ) {
         bail!("--jq works only with commands that print JSON; this one does not");
     }
@@ -56,7 +57,7 @@ async fn run_command(cli: Cli, out: &mut dyn Write) -> Result<()> {
     let ctx = || Context::from_global(&global);
     match cli.command {
         #[cfg(feature = "emulator")]
-        Command::Emulator(args) => emulator::run(args, out).await,
+        Command::Emulator(Lazy(args)) => emulator::run(args, out).await,
         #[cfg(feature = "emulator")]
         Command::Demo => demo::run(global.output, out).await,
         #[cfg(not(feature = "emulator"))]
@@ -66,31 +67,34 @@ async fn run_command(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Completions { shell } => {
             // clap_complete panics on write errors, so render first, then write.
             let mut script = Vec::new();
+            crate::lazy::build_all();
             clap_complete::generate(shell, &mut Cli::command(), "armor", &mut script);
             out.write_all(&script)?;
             Ok(())
         }
-        Command::Login(args) => session::login(&ctx()?, args, out).await,
-        Command::Logout(args) => session::logout(&ctx()?, args, out).await,
+        Command::Login(Lazy(args)) => session::login(&ctx()?, args, out).await,
+        Command::Logout(Lazy(args)) => session::logout(&ctx()?, args, out).await,
         Command::Status => session::status(&ctx()?, out).await,
         Command::Whoami => account::whoami(&ctx()?, out).await,
-        Command::Token(TokenCommand::Reissue { token, what_if, confirm }) => {
+        Command::Token(Lazy(TokenCommand::Reissue { token, what_if, confirm })) => {
             token::reissue(&ctx()?, token, what_if, confirm, out).await
         }
-        Command::Token(TokenCommand::Print) => token::print(&ctx()?, out).await,
-        Command::Account(AccountCommand::List) => account::list(&ctx()?, out).await,
-        Command::Account(AccountCommand::Context { id }) => account::context(&ctx()?, id, out).await,
-        Command::Account(AccountCommand::Show { id }) => directory::account_show(&ctx()?, &id, out).await,
-        Command::Account(AccountCommand::Address { id }) => {
+        Command::Token(Lazy(TokenCommand::Print)) => token::print(&ctx()?, out).await,
+        Command::Account(Lazy(AccountCommand::List)) => account::list(&ctx()?, out).await,
+        Command::Account(Lazy(AccountCommand::Context { id })) => account::context(&ctx()?, id, out).await,
+        Command::Account(Lazy(AccountCommand::Show { id })) => {
+            directory::account_show(&ctx()?, &id, out).await
+        }
+        Command::Account(Lazy(AccountCommand::Address { id })) => {
             directory::account_address(&ctx()?, id.as_deref(), out).await
         }
-        Command::Vm(cmd) => vm::run(&ctx()?, cmd, out).await,
-        Command::Workload(cmd) => workload::workload(&ctx()?, cmd, out).await,
-        Command::Tier(cmd) => workload::tier(&ctx()?, cmd, out).await,
-        Command::User(cmd) => directory::user(&ctx()?, cmd, out).await,
-        Command::Datacenter(cmd) => directory::datacenter(&ctx()?, cmd, out).await,
-        Command::Api(args) => api::run(&ctx()?, args, out).await,
-        Command::Profile(ProfileCommand::List) => profile::list(&ctx()?, out),
-        Command::Profile(ProfileCommand::Use { name }) => profile::use_profile(&ctx()?, &name, out),
+        Command::Vm(Lazy(cmd)) => vm::run(&ctx()?, cmd, out).await,
+        Command::Workload(Lazy(cmd)) => workload::workload(&ctx()?, cmd, out).await,
+        Command::Tier(Lazy(cmd)) => workload::tier(&ctx()?, cmd, out).await,
+        Command::User(Lazy(cmd)) => directory::user(&ctx()?, cmd, out).await,
+        Command::Datacenter(Lazy(cmd)) => directory::datacenter(&ctx()?, cmd, out).await,
+        Command::Api(Lazy(args)) => api::run(&ctx()?, args, out).await,
+        Command::Profile(Lazy(ProfileCommand::List)) => profile::list(&ctx()?, out),
+        Command::Profile(Lazy(ProfileCommand::Use { name })) => profile::use_profile(&ctx()?, &name, out),
     }
 }

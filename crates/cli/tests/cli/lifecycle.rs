@@ -70,6 +70,27 @@ fn usage_errors_exit_2() {
     assert!(run.stdout.contains("token") && run.stdout.contains("login"));
 }
 
+/// Commands are built on use (clap's `defer`); help, completions and man pages still see
+/// every one, with its own about text.
+#[test]
+fn commands_built_on_use_still_show_whole_in_help_completions_and_man_pages() {
+    let armor = Armor::new();
+    let run = armor.run(&["api", "--help"]);
+    assert!(run.stdout.starts_with("Call any API endpoint"), "{run:#?}");
+    let run = armor.run(&["help", "vm", "list"]);
+    assert!(run.code == 0 && run.stdout.contains("GET /vms"), "{run:#?}");
+    let run = armor.run(&["completions", "bash"]);
+    // The `help` subcommand's tree reaches the subcommands of each group.
+    assert!(run.stdout.contains("armor__subcmd__help__subcmd__vm__subcmd__list"), "{}", run.stdout.len());
+    assert!(run.stdout.contains("--body") && run.stdout.contains("--token-ttl"));
+    let dir = armor.config_dir().join("man");
+    assert_eq!(armor.run(&["man", dir.to_str().unwrap()]).code, 0);
+    let page = std::fs::read_to_string(dir.join("armor-vm-list.1")).unwrap();
+    assert!(page.contains("GET /vms"), "{page}");
+    let api = std::fs::read_to_string(dir.join("armor-api.1")).unwrap();
+    assert!(api.contains("Call any API endpoint"), "{api}");
+}
+
 #[test]
 fn a_closed_stdout_is_not_an_error() {
     let armor = Armor::new();
