@@ -349,13 +349,14 @@ impl Client {
     }
 
     /// The current session, cheaply: the one in memory, unless the session file was
-    /// replaced (by another process) since it was read: one `fstat` (see [`FileStamp`]). An
+    /// replaced (by another process) since it was read, which costs one `stat`. An
     /// in-memory API key's session is created on first use.
     pub(crate) async fn observe(&self) -> Result<Arc<Session>> {
         let seen = self.seen();
         if let Some(store) = &self.inner.store {
             if let Some(session) = seen.session
-                && seen.stamp.as_ref().is_some_and(|stamp| store.is_current(stamp))
+                && seen.stamp.is_some()
+                && store.stamp() == seen.stamp
             {
                 return Ok(session);
             }

@@ -4,7 +4,7 @@
 //! # Concurrency
 //!
 //! A call whose token is fresh takes no lock: it copies the session from memory, after
-//! one `fstat` of the session file to notice a reissue by another process.
+//! one `stat` of the session file to notice a reissue by another process.
 //!
 //! From 2/3 of the lifetime (see [`crate::RenewalPolicy`]) renewal is *advisory*: the
 //! call tries to become the renewer — the one task of this process (a mutex, never

@@ -22,8 +22,8 @@
 //!
 //! A token reissue first [`SessionStore::prepare`]s the save (the temporary file is
 //! created, so an unwritable directory fails before the server is asked), then commits it
-//! with the new token. A [`FileStamp`] (inode, size, mtime: one `fstat` or `stat`) tells a
-//! long-lived client that another process replaced the file, without parsing it.
+//! with the new token. A [`FileStamp`] (inode, size, mtime: one `stat`) tells a long-lived
+//! client that another process replaced the file, without parsing it.
 
 use std::fs::{self, File, TryLockError};
 use std::io::{self, Read, Write};
@@ -56,6 +56,8 @@ pub fn validate_profile(name: &str) -> Result<()> {
 pub struct SessionStore {
     config_dir: PathBuf,
     profile: String,
+    /// The session file, `<config dir>/sessions/<profile>.json` (stat'ed before each call).
+    path: PathBuf,
 }
 
 /// Holds the profile's advisory lock until dropped.
@@ -103,9 +105,9 @@ impl PreparedSave {
         if !sync_first {
             file.sync_all().map_err(|e| Error::io("write", &self.path, e))?;
         }
-        let meta = file.metadata().map_err(|e| Error::io("stat", &self.path, e))?;
+        let stamp =
+            file.metadata().map(|m| FileStamp::of(&m)).map_err(|e| Error::io("stat", &self.path, e))?;
         sync_dir(&self.dir)?;
-        let stamp = FileStamp::of_open(file, &meta);
         Ok(stamp)
     }
 }
@@ -114,7 +116,9 @@ impl SessionStore {
     /// The store of `profile` under `config_dir`. Nothing is touched on disk yet.
     pub fn new(config_dir: impl Into<PathBuf>, profile: &str) -> Result<Self> {
         validate_profile(profile)?;
-        Ok(SessionStore { config_dir: config_dir.into(), profile: profile.to_owned() })
+        let config_dir = config_dir.into();
+        let path = config_dir.join("sessions").join(format!("{profile}.json"));
+        Ok(SessionStore { config_dir, profile: profile.to_owned(), path })
     }
 
     /// The profile name.
@@ -133,7 +137,7 @@ impl SessionStore {
 
     /// The session file.
     pub fn path(&self) -> PathBuf {
-        self.sessions_dir().join(format!("{}.json", self.profile))
+        self.path.clone()
     }
 
     fn lock_path(&self) -> PathBuf {
@@ -154,23 +158,18 @@ impl SessionStore {
             Err(e) => return Err(safe_fs::error("read", &path, e)),
         };
         // The stamp of the open file: a rename right now cannot make it lie.
-        let meta = file.metadata().map_err(|e| Error::io("stat", &path, e))?;
+        // The stamp of the open file: a rename right now cannot make it lie.
+        let stamp = file.metadata().map(|m| FileStamp::of(&m)).map_err(|e| Error::io("stat", &path, e))?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(|e| Error::io("read", &path, e))?;
         let session = session_file::decode(&bytes, &path)?;
         safe_fs::restrict_file(&file, &path, &self.sessions_dir());
-        Ok((Some(session), Some(FileStamp::of_open(file, &meta))))
+        Ok((Some(session), Some(stamp)))
     }
 
     /// The stamp of the session file (one `stat`), `None` if there is none.
     pub fn stamp(&self) -> Option<FileStamp> {
-        fs::metadata(self.path()).ok().map(|m| FileStamp::of(&m))
-    }
-
-    /// Whether the session file is still the one `stamp` was taken of, unchanged: one
-    /// `fstat` of the file kept open by the stamp, else one `stat` of the path.
-    pub fn is_current(&self, stamp: &FileStamp) -> bool {
-        stamp.is_current().unwrap_or_else(|| self.stamp().as_ref() == Some(stamp))
+        fs::metadata(&self.path).ok().map(|m| FileStamp::of(&m))
     }
 
     /// Replaces the session atomically: a private temp file in the same directory,

@@ -157,6 +157,40 @@ async fn a_long_lived_client_sees_another_processs_reissue_without_a_401() {
     assert_eq!(env.me_failures(), 0, "no request went out with the old token");
 }
 
+/// What the path names is what counts, not the file read: the session moved away (or its
+/// directory) with another put in its place, or a link made to it before another process
+/// replaced it, is noticed before the next request (regressions of a stamp taken of the
+/// open file instead of the path).
+#[tokio::test]
+async fn a_long_lived_client_follows_the_path_whatever_happens_to_the_file_it_read() {
+    let env = Env::new(900, |_| {}).await;
+    let sessions = env.dir.path().join("sessions");
+    // Moved away, and a new login in its place.
+    let long_lived = env.login().await;
+    long_lived.whoami().await.unwrap();
+    std::fs::rename(env.store().path(), env.dir.path().join("moved.json")).unwrap();
+    let other = env.login().await;
+    assert_eq!(token_of(&long_lived).await, token_of(&other).await);
+    // Moved away only: no session.
+    std::fs::rename(env.store().path(), env.dir.path().join("moved-again.json")).unwrap();
+    assert!(matches!(long_lived.session().await, Err(Error::NoSession { .. })));
+    // The directory moved, and a new login in its place.
+    let long_lived = env.login().await;
+    long_lived.whoami().await.unwrap();
+    std::fs::rename(&sessions, env.dir.path().join("sessions.bak")).unwrap();
+    let other = env.login().await;
+    assert_eq!(token_of(&long_lived).await, token_of(&other).await);
+    // A link made after it was read (a backup), then a reissue by another process.
+    let long_lived = env.login().await;
+    long_lived.whoami().await.unwrap();
+    std::fs::hard_link(env.store().path(), env.dir.path().join("backup.json")).unwrap();
+    env.advance(60);
+    let renewed = env.client().reissue_token(None).await.unwrap();
+    long_lived.whoami().await.unwrap();
+    assert_eq!(token_of(&long_lived).await, renewed.token().unwrap().access_token);
+    assert_eq!(env.me_failures(), 0, "no request went out with the old token");
+}
+
 #[tokio::test]
 async fn a_401_during_another_processs_reissue_is_resent_once_with_the_new_token() {
     let env = Env::new(900, |_| {}).await;
