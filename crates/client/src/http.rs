@@ -175,9 +175,11 @@ impl Http {
             let (status, date) = (stream.status(), stream.date);
             match stream.collect().await {
                 Ok(body) => break (status, date, body),
-                Err(Error::Unreachable { url, source }) if retryable && !source.is_timeout() => {
+                Err(Error::AnswerBrokeOff { method: m, url, status: s, source })
+                    if retryable && !source.is_timeout() =>
+                {
                     let Some(delay) = retry::delay(attempt + 1, None, deadline) else {
-                        return Err(Error::Unreachable { url, source });
+                        return Err(Error::AnswerBrokeOff { method: m, url, status: s, source });
                     };
                     attempt += 1;
                     tracing::info!(

@@ -77,8 +77,10 @@ impl ResponseStream {
     }
 
     async fn next_piece(&mut self) -> Result<Option<Bytes>> {
-        let chunk = self.response.chunk().await.map_err(|source| Error::Unreachable {
+        let chunk = self.response.chunk().await.map_err(|source| Error::AnswerBrokeOff {
+            method: self.method.clone(),
             url: self.response.url().as_str().split('?').next().unwrap_or_default().to_owned(),
+            status: self.status,
             source: crate::error::TransportError::new(source),
         })?;
         let Some(chunk) = chunk else { return Ok(None) };
@@ -95,9 +97,9 @@ impl ResponseStream {
 
     /// The whole body, within the limit.
     pub async fn collect(mut self) -> Result<Vec<u8>> {
-        // Room for the announced length (within the limit, checked in `new`): one copy of
-        // each piece, no growing.
-        let announced = self.response.content_length().unwrap_or(0).min(self.limit);
+        // Room for the announced length, up to 1 MiB (a server may announce more than it
+        // sends): one copy of each piece, and no growing for most bodies.
+        let announced = self.response.content_length().unwrap_or(0).min(self.limit).min(1 << 20);
         let mut body = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
         while let Some(piece) = self.next_piece().await? {
             body.extend_from_slice(&piece);

@@ -35,6 +35,9 @@ pub enum ErrorKind {
     Unreachable,
     /// The connection broke after a request that changes something was sent.
     ConnectionLost,
+    /// The server answered, but its answer broke off before its end (for a change, the
+    /// server may have acted on it).
+    AnswerBrokeOff,
     /// The server's certificate is not vouched for by a trusted CA.
     UntrustedCertificate,
     /// Another TLS handshake failure.
@@ -92,6 +95,7 @@ impl Error {
             Error::LockTimeout { .. } => K::LockTimeout,
             Error::Unreachable { .. } => K::Unreachable,
             Error::ConnectionLost { .. } => K::ConnectionLost,
+            Error::AnswerBrokeOff { .. } => K::AnswerBrokeOff,
             Error::Tls { untrusted: true, .. } => K::UntrustedCertificate,
             Error::Tls { .. } => K::Tls,
             Error::TlsSetup(_) | Error::CaBundle { .. } => K::TlsSetup,

@@ -147,6 +147,23 @@ pub enum Error {
         #[source]
         source: TransportError,
     },
+    /// The server answered, but the connection broke (or the time ran out) while its
+    /// answer was read. A `GET` is retried first; for a change, the server may have acted.
+    #[error(
+        "the answer to {method} {url} (HTTP {status}) broke off before its end{}",
+        if is_change(method) { "; the server may have acted on it: check before trying again" } else { "" }
+    )]
+    AnswerBrokeOff {
+        /// The request method.
+        method: String,
+        /// The request URL (no query string).
+        url: String,
+        /// The status the server answered with.
+        status: u16,
+        /// The cause.
+        #[source]
+        source: TransportError,
+    },
     /// The TLS handshake failed: the server's certificate was not trusted, or similar.
     #[error("TLS handshake with {host} failed: {reason}{}", hint.map(|h| format!("; {h}")).unwrap_or_default())]
     Tls {
@@ -371,4 +388,9 @@ impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.0.source()
     }
+}
+
+/// Whether `method` may change something on the server (not `GET`, `HEAD` or `OPTIONS`).
+fn is_change(method: &str) -> bool {
+    !matches!(method, "GET" | "HEAD" | "OPTIONS")
 }
