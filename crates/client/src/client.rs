@@ -9,6 +9,7 @@ use tokio::sync::Mutex;
 
 use crate::error::{Error, Result};
 use crate::http::{Http, Timeouts};
+use crate::overlap::Overlap;
 use crate::server::ServerUrl;
 use crate::session::{ApiKey, RenewalPolicy, Session};
 use crate::store::{DEFAULT_PROFILE, FileStamp, SessionStore};
@@ -208,6 +209,7 @@ impl ClientBuilder {
                 seen: RwLock::new(Seen { session: stored.map(Arc::new), stamp }),
                 writer: Mutex::new(()),
                 retry_after: std::sync::Mutex::new(None),
+                overlap: Overlap::new(),
             }),
         })
     }
@@ -242,6 +244,8 @@ pub(crate) struct Inner {
     writer: Mutex<()>,
     /// After a failed advisory renewal, no new attempt before this time.
     retry_after: std::sync::Mutex<Option<jiff::Timestamp>>,
+    /// Calls in flight, which share the check of the session file.
+    pub(crate) overlap: Overlap,
 }
 
 /// The session as last seen.
@@ -349,17 +353,24 @@ impl Client {
     }
 
     /// The current session, cheaply: the one in memory, unless the session file was
-    /// replaced (by another process) since it was read, which costs one `stat`. An
-    /// in-memory API key's session is created on first use.
+    /// replaced (by another process) since it was read, which costs one `stat` (shared by
+    /// overlapping calls, see [`crate::overlap`]). An in-memory API key's session is
+    /// created on first use.
     pub(crate) async fn observe(&self) -> Result<Arc<Session>> {
         let seen = self.seen();
         if let Some(store) = &self.inner.store {
             if let Some(session) = seen.session
                 && seen.stamp.is_some()
-                && store.stamp() == seen.stamp
             {
-                return Ok(session);
+                if self.inner.overlap.may_skip_check() {
+                    return Ok(session);
+                }
+                if store.stamp() == seen.stamp {
+                    self.inner.overlap.checked();
+                    return Ok(session);
+                }
             }
+            self.inner.overlap.forget();
             return self.reload()?.ok_or_else(|| self.no_session());
         }
         if let Some(session) = seen.session {

@@ -97,6 +97,7 @@ mod error;
 mod http;
 pub mod keyring;
 mod limits;
+mod overlap;
 mod renewal;
 mod request;
 pub mod resources;

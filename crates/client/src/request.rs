@@ -48,6 +48,7 @@ impl Client {
         body: Option<Vec<u8>>,
     ) -> Result<RawResponse> {
         let session = self.fresh().await?;
+        let _in_flight = self.inner.overlap.in_flight();
         let again = for_resend(&session, &body);
         // `send_raw`, not a stream read here: a GET whose body breaks off is retried.
         let raw = self.http().send_raw(self.call_as(&session, method.clone(), path, body)).await?;
@@ -68,6 +69,7 @@ impl Client {
         body: Option<Vec<u8>>,
     ) -> Result<ResponseStream> {
         let session = self.fresh().await?;
+        let _in_flight = self.inner.overlap.in_flight();
         let again = for_resend(&session, &body);
         let stream = self.http().send_stream(self.call_as(&session, method.clone(), path, body)).await?;
         let Some((current, _no_renewal)) =
