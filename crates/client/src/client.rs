@@ -362,7 +362,9 @@ impl Client {
             if let Some(session) = seen.session
                 && seen.stamp.is_some()
             {
-                if self.inner.overlap.may_skip_check() {
+                // Only a token session: its request, sent with a token another process has
+                // just reissued, gets a 401 and is sent once more with the new one.
+                if session.token().is_some() && self.inner.overlap.may_skip_check() {
                     return Ok(session);
                 }
                 if store.stamp() == seen.stamp {

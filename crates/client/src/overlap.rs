@@ -1,11 +1,14 @@
 //! [`Overlap`]: calls of one client that overlap share the `stat` of the session file.
 //!
 //! Before each call, a client with a store checks with one `stat` that no other process
-//! replaced the session file (a reissue, a logout). A call made while other calls of the
-//! client are in flight skips that check if one of them made it, and found the file
-//! unchanged, within the last millisecond. A reissue by another process in that
-//! millisecond is then seen by a 401 instead, after which the request is sent once more
-//! with the new token (see [`crate::renewal`]). A call made alone always checks.
+//! replaced the session file (a reissue, a logout). A call of a token session made while
+//! other calls of the client are in flight skips that check if one of them made it, and
+//! found the file unchanged, within the last millisecond. A reissue by another process in
+//! that millisecond is then seen by a 401 instead, after which the request is sent once
+//! more with the new token (see [`crate::renewal`]). A call made alone, and every call of
+//! an API-key session (whose 401 is not resent), always checks. What another process
+//! does to the file in that millisecond other than a reissue (a logout, another login)
+//! is seen by the next check, as a change made just after a check always was.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};

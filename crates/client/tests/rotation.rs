@@ -191,6 +191,36 @@ async fn a_long_lived_client_follows_the_path_whatever_happens_to_the_file_it_re
     assert_eq!(env.me_failures(), 0, "no request went out with the old token");
 }
 
+/// Overlapping calls of a token session may share the check of the session file (a 401
+/// is resent); those of an API-key session, whose 401 is not resent, never skip it (a
+/// hostile review's finding).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_of_an_api_key_session_check_the_session_file_even_when_they_overlap() {
+    let env = Env::new(900, |c| c.faults = vec!["GET /vms=delay:3000:1".parse().unwrap()]).await;
+    let c = env.client();
+    let secret = SecretString::from(EmulatorConfig::DEMO_API_KEY_SECRET);
+    c.login_api_key(EmulatorConfig::DEMO_API_KEY_ID, secret, None).await.unwrap();
+    // A call the server holds in flight meanwhile.
+    let slow = tokio::spawn({
+        let c = c.clone();
+        async move { c.vms().list().await }
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let path = env.store().path();
+    let mut went_out = 0;
+    for _ in 0..30 {
+        c.whoami().await.unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        // Logged out by another process just after a check: the next call must notice.
+        went_out += u32::from(c.whoami().await.is_ok());
+        std::fs::write(&path, &bytes).unwrap();
+    }
+    assert!(!slow.is_finished(), "the calls overlapped the slow one throughout");
+    slow.abort();
+    assert_eq!(went_out, 0, "calls sent with a session removed from the file");
+}
+
 #[tokio::test]
 async fn a_401_during_another_processs_reissue_is_resent_once_with_the_new_token() {
     let env = Env::new(900, |_| {}).await;
