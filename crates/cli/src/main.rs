@@ -124,20 +124,19 @@ fn use_colour(stderr_is_terminal: bool, no_color: bool) -> bool {
 /// `-v` shows armor's own request and session events; `-vv` adds the HTTP client's.
 /// Nothing logged at any level contains a password, token or secret.
 fn init_tracing(verbose: u8) {
-    let filter = match verbose {
-        0 => "",
+    let colour = use_colour(io::stderr().is_terminal(), std::env::var_os("NO_COLOR").is_some());
+    let fmt = tracing_subscriber::fmt().with_ansi(colour).with_writer(io::stderr).with_target(false);
+    let directives = match verbose {
+        // Without -v, one level for all: no filter directives to parse at every start.
+        0 => {
+            let _ = fmt.with_max_level(tracing_subscriber::filter::LevelFilter::WARN).try_init();
+            return;
+        }
         1 => "warn,armor_client=debug,armor_cli=debug,armor_emulator=info",
         2 => "warn,armor_client=trace,armor_cli=trace,armor_emulator=debug,reqwest=debug",
         _ => "warn,armor_client=trace,armor_cli=trace,armor_emulator=trace,reqwest=trace",
     };
-    let colour = use_colour(io::stderr().is_terminal(), std::env::var_os("NO_COLOR").is_some());
-    let fmt = tracing_subscriber::fmt().with_ansi(colour).with_writer(io::stderr).with_target(false);
-    // Without -v, one level for all: no filter directives to parse at every start.
-    let _ = if verbose == 0 {
-        fmt.with_max_level(tracing_subscriber::filter::LevelFilter::WARN).try_init()
-    } else {
-        fmt.with_env_filter(tracing_subscriber::EnvFilter::new(filter)).try_init()
-    };
+    let _ = fmt.with_env_filter(tracing_subscriber::EnvFilter::new(directives)).try_init();
 }
 
 #[cfg(test)]

@@ -355,8 +355,6 @@ impl Http {
     }
 }
 
-/// A short description of a transport error for the retry log (never a secret: reqwest
-/// errors carry no headers or bodies).
 /// The `-v` line of one answered request: the path without its query, and the body size
 /// when it was read here (`None`: the caller streams it).
 fn log_request(method: &Method, path: &str, status: u16, bytes: Option<usize>, started: Instant) {
@@ -370,6 +368,8 @@ fn log_request(method: &Method, path: &str, status: u16, bytes: Option<usize>, s
     );
 }
 
+/// A short description of a transport error for the retry log (never a secret: reqwest
+/// errors carry no headers or bodies).
 fn connection_error(e: &reqwest::Error) -> String {
     use std::error::Error as _;
     let mut cause = String::from("connection error");

@@ -158,7 +158,6 @@ impl SessionStore {
             Err(e) => return Err(safe_fs::error("read", &path, e)),
         };
         // The stamp of the open file: a rename right now cannot make it lie.
-        // The stamp of the open file: a rename right now cannot make it lie.
         let stamp = file.metadata().map(|m| FileStamp::of(&m)).map_err(|e| Error::io("stat", &path, e))?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(|e| Error::io("read", &path, e))?;

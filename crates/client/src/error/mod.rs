@@ -390,7 +390,8 @@ impl std::error::Error for TransportError {
     }
 }
 
-/// Whether `method` may change something on the server (not `GET`, `HEAD` or `OPTIONS`).
+/// Whether `method` may change something on the server: the line the retries draw
+/// ([`crate::retry::is_retryable_method`]), and [`Error::ConnectionLost`] with them.
 fn is_change(method: &str) -> bool {
-    !matches!(method, "GET" | "HEAD" | "OPTIONS")
+    !method.parse::<::http::Method>().is_ok_and(|m| crate::retry::is_retryable_method(&m))
 }

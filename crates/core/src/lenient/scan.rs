@@ -182,9 +182,8 @@ fn string_end(body: &[u8], mut i: usize) -> (usize, bool) {
     while i < body.len() {
         while let Some(word) = body.get(i..i + 8) {
             let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
-            let found = has_byte(word, b'"') | has_byte(word, b'\\');
+            let found = exact_byte(word, b'"') | exact_byte(word, b'\\');
             if found != 0 {
-                // The lowest flag is always a real match.
                 i += (found.trailing_zeros() / 8) as usize;
                 break;
             }
@@ -201,13 +200,6 @@ fn string_end(body: &[u8], mut i: usize) -> (usize, bool) {
         }
     }
     (body.len(), escaped)
-}
-
-/// The high bit of each byte of `word` that equals `b` (and possibly of bytes above such a
-/// byte, never below the lowest).
-fn has_byte(word: u64, b: u8) -> u64 {
-    let x = word ^ (ONES * u64::from(b));
-    x.wrapping_sub(ONES) & !x & HIGHS
 }
 
 /// Adds the renames of one object's keys; `None` if they cannot be done in place.
