@@ -329,13 +329,19 @@ impl SessionStore {
     async fn lock_as_within(&self, shared: bool, timeout: Duration) -> Result<StoreLock> {
         let deadline = tokio::time::Instant::now() + timeout;
         let mut pause = Duration::from_millis(2);
+        let holder = || fs::read_to_string(self.lock_path()).ok().and_then(|s| s.trim().parse::<u32>().ok());
+        let mut first = true;
         loop {
             if let Some(lock) = self.try_lock_as(shared)? {
                 return Ok(lock);
             }
+            if std::mem::take(&mut first) {
+                let holder =
+                    holder().map_or_else(|| "another process".to_owned(), |pid| format!("process {pid}"));
+                tracing::debug!(path = %self.lock_path().display(), "waiting for the session lock held by {holder}");
+            }
             if tokio::time::Instant::now() >= deadline {
-                let holder = fs::read_to_string(self.lock_path()).ok().and_then(|s| s.trim().parse().ok());
-                return Err(Error::LockTimeout { path: self.lock_path(), holder, after: timeout });
+                return Err(Error::LockTimeout { path: self.lock_path(), holder: holder(), after: timeout });
             }
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(Duration::from_millis(50));

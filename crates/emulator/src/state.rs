@@ -233,15 +233,22 @@ impl AppState {
     }
 
     /// The fault to inject into this reissue, if any (counted against
-    /// `reissue_fault_count`).
+    /// `reissue_fault_count`, and in the stats as `reissue-fault=hang` and so on, before
+    /// it takes effect).
     pub fn reissue_fault(&self) -> Option<crate::config::ReissueFault> {
+        use crate::config::ReissueFault;
         let fault = self.config.reissue_fault?;
-        let Some(limit) = self.config.reissue_fault_count else {
-            return Some(fault);
+        if let Some(limit) = self.config.reissue_fault_count {
+            self.reissue_faults
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < limit).then_some(n + 1))
+                .ok()?;
+        }
+        let name = match fault {
+            ReissueFault::Drop => "drop",
+            ReissueFault::Error => "error",
+            ReissueFault::Hang => "hang",
         };
-        self.reissue_faults
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < limit).then_some(n + 1))
-            .ok()?;
+        self.stats.record_fault(format!("reissue-fault={name}"));
         Some(fault)
     }
 

@@ -22,7 +22,7 @@ pub struct EndpointStats {
 
 /// Counters of every endpoint, keyed `"METHOD /path/{template}"` (a method other than the
 /// standard ones counts as `OTHER`, so clients cannot grow the table), and of injected
-/// faults, keyed by their rule (`"GET /vms=503"`).
+/// faults, keyed by their rule (`"GET /vms=503"`, `"reissue-fault=hang"`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {
     /// Per endpoint.

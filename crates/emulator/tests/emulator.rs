@@ -249,10 +249,17 @@ async fn reissue_faults() {
     let old = env.login().await;
     let hung = env.http.post(env.url("/auth/token/reissue")).json(&json!({"token": old})).send();
     let hung = tokio::spawn(hung);
+    // The server has it (the fault is counted before it takes effect) ...
+    while !env.emu.stats().faults.contains_key("reissue-fault=hang") {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    // ... and holds it.
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(!hung.is_finished());
+    assert_eq!(env.emu.stats().faults["reissue-fault=hang"], 1);
     env.emu.stop().await;
-    let _ = hung.await.unwrap();
+    let answer = hung.await.unwrap().unwrap();
+    assert_eq!(answer.status(), StatusCode::SERVICE_UNAVAILABLE, "answered when the emulator stops");
 }
 
 #[tokio::test]

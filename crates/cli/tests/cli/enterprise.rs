@@ -356,13 +356,21 @@ fn exec_waits_for_another_processs_renewal_instead_of_handing_out_the_old_token(
     // The other process: takes the lock, ...
     let store = armor_client::SessionStore::new(armor.config_dir(), "default").unwrap();
     let lock = emu.rt.block_on(store.lock()).unwrap();
-    let child = armor
-        .command(&["exec", "--", "sh", "-c", r#"printf %s "$ARMOR_TOKEN""#])
+    let mut child = armor
+        .command(&["-v", "exec", "--", "sh", "-c", r#"printf %s "$ARMOR_TOKEN""#])
         .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // (a head start for armor exec: without it the test could pass without the fix, never fail with it)
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // Until armor exec waits for the lock (else the test could pass without the fix).
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut logged = String::new();
+    while !logged.contains("waiting for the session lock") {
+        let mut line = String::new();
+        let read = std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+        assert!(read > 0, "armor exec ended without waiting for the lock: {logged}");
+        logged += &line;
+    }
     // ... exchanges the token and saves the new one, then lets go of the lock.
     let addr = emu.url().trim_start_matches("http://").to_owned();
     let body = format!(r#"{{"token":"{old}"}}"#);
@@ -386,7 +394,10 @@ fn exec_waits_for_another_processs_renewal_instead_of_handing_out_the_old_token(
     std::fs::write(armor.session_path("default"), serde_json::to_vec_pretty(&s).unwrap()).unwrap();
     drop(lock);
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{out:?}");
+    std::io::Read::read_to_string(&mut stderr, &mut logged).unwrap();
+    assert!(out.status.success(), "{out:?} {logged}");
+    assert!(logged.contains(&format!("held by process {}", std::process::id())), "{logged}");
+    assert!(!logged.contains(&new) && !logged.contains(&old), "no token in -v output");
     assert_eq!(String::from_utf8(out.stdout).unwrap(), new, "the renewed token, not the invalidated one");
     assert_eq!(emu.reissues(), (1, 0), "armor exec sent no reissue of its own");
 }
