@@ -226,7 +226,7 @@ async fn a_long_lived_client_follows_the_path_whatever_happens_to_the_file_it_re
 /// hostile review's finding).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn calls_of_an_api_key_session_check_the_session_file_even_when_they_overlap() {
-    let env = Env::new(900, |c| c.faults = vec!["GET /vms=delay:3000:1".parse().unwrap()]).await;
+    let env = Env::new(900, |c| c.faults = vec!["GET /vms=delay:30000:1".parse().unwrap()]).await;
     let c = env.client();
     let secret = SecretString::from(EmulatorConfig::DEMO_API_KEY_SECRET);
     c.login_api_key(EmulatorConfig::DEMO_API_KEY_ID, secret, None).await.unwrap();
@@ -235,7 +235,10 @@ async fn calls_of_an_api_key_session_check_the_session_file_even_when_they_overl
         let c = c.clone();
         async move { c.vms().list().await }
     });
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The server has it (a fault is counted before its delay): it is in flight.
+    while env.emu.stats().faults.values().sum::<u64>() == 0 {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
     let path = env.store().path();
     let mut went_out = 0;
     for _ in 0..30 {
@@ -377,26 +380,35 @@ async fn an_advisory_renewal_that_outlasts_the_token_fails_instead_of_using_it()
     let env = Env::new(900, |c| c.reissue_fault = Some(ReissueFault::Hang)).await;
     env.login().await;
     let mut timeouts = Timeouts::default();
-    timeouts.reissue = Duration::from_secs(1);
+    // Long enough for the mover below to see the pending reissue on a loaded machine (it
+    // says so if it does not).
+    timeouts.reissue = Duration::from_secs(2);
     let c = env.client_with(timeouts);
     env.advance(301);
     // The token runs out while the advisory reissue hangs: the clock moves once the
     // reissue's temporary file exists (it is created just before the request is sent).
     let sessions = env.store().path().parent().unwrap().to_owned();
     let clock = env.clock.clone();
-    let mover = tokio::spawn(async move {
-        let pending = || {
-            std::fs::read_dir(&sessions)
-                .unwrap()
-                .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".tmp"))
-        };
-        while !pending() {
-            tokio::time::sleep(Duration::from_millis(5)).await;
+    let done = Arc::new(AtomicBool::new(false));
+    let mover = tokio::spawn({
+        let done = done.clone();
+        async move {
+            let pending = || {
+                std::fs::read_dir(&sessions)
+                    .unwrap()
+                    .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".tmp"))
+            };
+            while !pending() {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                assert!(!done.load(Ordering::SeqCst), "the call ended before its reissue was seen pending");
+            }
+            clock.advance(Duration::from_secs(900));
         }
-        clock.advance(Duration::from_secs(900));
     });
-    let err = c.whoami().await.unwrap_err();
+    let result = c.whoami().await;
+    done.store(true, Ordering::SeqCst);
     mover.await.unwrap();
+    let err = result.unwrap_err();
     // The reissue's own failure, not a warning and then a request with a dead token.
     assert!(matches!(err, Error::ConnectionLost { .. }), "{err}");
     assert_eq!(env.emu.stats().get("GET /me").total, 1, "only the login's GET /me");
