@@ -87,11 +87,15 @@ async fn token_of(c: &Client) -> AccessToken {
 /// failed calls.
 ///
 /// Each round waits until every task has made a call at the new time and, if renewal is
-/// due then, until the renewed session is on disk (at most 10 real seconds; a renewal
-/// that never comes shows in the caller's reissue count). Advisory renewal does not hold
+/// due then, until the renewed session is on disk (at most 10 real seconds; else the run
+/// ends there, and that round is reported as a failure). Advisory renewal does not hold
 /// back the other callers, so without that wait the clock could move on while the
 /// reissue is still on its way: the token would be issued a second late and one renewal
 /// window would fall past the end of the run (a flake seen in CI: 2 reissues, not 3).
+///
+/// Nothing here panics while the tasks run, and each task yields after every call: a
+/// call that fails without awaiting anything (no session) must not keep a worker thread
+/// from seeing the stop, or a failing test would hang instead of failing.
 async fn hammer(env: &Env, clients: usize, tasks: usize, rounds: u64) -> Vec<String> {
     let clients: Vec<Client> = (0..clients).map(|_| env.client()).collect();
     let stop = Arc::new(AtomicBool::new(false));
@@ -107,12 +111,14 @@ async fn hammer(env: &Env, clients: usize, tasks: usize, rounds: u64) -> Vec<Str
                         failures.push(e.to_string());
                     }
                     calls.fetch_add(1, Ordering::SeqCst);
+                    tokio::task::yield_now().await;
                 }
                 failures
             })
         })
         .collect();
-    for round in 0..=rounds {
+    let mut failures = Vec::new();
+    'rounds: for round in 0..=rounds {
         if round > 0 {
             env.advance(1);
         }
@@ -121,22 +127,26 @@ async fn hammer(env: &Env, clients: usize, tasks: usize, rounds: u64) -> Vec<Str
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while renewal_due(env) && std::time::Instant::now() < deadline {
+        while renewal_due(env) {
+            if std::time::Instant::now() >= deadline {
+                failures.push(format!("round {round}: no renewal within 10 s"));
+                break 'rounds;
+            }
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
     }
     stop.store(true, Ordering::SeqCst);
-    let mut failures = Vec::new();
     for h in handles {
         failures.extend(h.await.unwrap());
     }
     failures
 }
 
-/// Whether the stored session's token is due for renewal at the clock's time.
+/// Whether the stored session's token is due for renewal at the clock's time (`false`
+/// without a session: the calls' failures say so).
 fn renewal_due(env: &Env) -> bool {
-    let session = env.store().load().unwrap().expect("a session");
-    session.freshness(&RenewalPolicy::default(), env.clock.now()) != Freshness::Fresh
+    let session = env.store().load().ok().flatten();
+    session.is_some_and(|s| s.freshness(&RenewalPolicy::default(), env.clock.now()) != Freshness::Fresh)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
