@@ -38,16 +38,17 @@ impl Overlap {
     /// Whether this call may skip the check: other calls are in flight, and the file was
     /// found unchanged within [`SHARED_FOR`].
     pub fn may_skip_check(&self) -> bool {
-        self.may_skip_check_at(self.now())
+        self.may_skip_check_at(|| self.now())
     }
 
-    /// [`Overlap::may_skip_check`] at `now` (nanoseconds since `base`, plus one).
-    fn may_skip_check_at(&self, now: u64) -> bool {
+    /// [`Overlap::may_skip_check`] at the time `now` gives (nanoseconds since `base`, plus
+    /// one), read only if a call is in flight and a check was made.
+    fn may_skip_check_at(&self, now: impl FnOnce() -> u64) -> bool {
         if self.in_flight.load(Ordering::Acquire) == 0 {
             return false;
         }
         let checked = self.checked.load(Ordering::Acquire);
-        checked != 0 && now.saturating_sub(checked) <= SHARED_FOR.as_nanos() as u64
+        checked != 0 && now().saturating_sub(checked) <= SHARED_FOR.as_nanos() as u64
     }
 
     /// The file was just found unchanged.
@@ -93,19 +94,19 @@ mod tests {
         let o = Overlap::new();
         let shared = SHARED_FOR.as_nanos() as u64;
         let t = 1_000_000_000;
-        assert!(!o.may_skip_check_at(t), "nothing checked yet");
+        assert!(!o.may_skip_check_at(|| t), "nothing checked yet");
         o.checked_at(t);
-        assert!(!o.may_skip_check_at(t), "a call alone always checks");
+        assert!(!o.may_skip_check_at(|| t), "a call alone always checks");
         let flight = o.in_flight();
-        assert!(o.may_skip_check_at(t));
-        assert!(o.may_skip_check_at(t + shared), "a check serves for SHARED_FOR");
+        assert!(o.may_skip_check_at(|| t));
+        assert!(o.may_skip_check_at(|| t + shared), "a check serves for SHARED_FOR");
         o.forget();
-        assert!(!o.may_skip_check_at(t), "after a change, the next call checks");
+        assert!(!o.may_skip_check_at(|| t), "after a change, the next call checks");
         o.checked_at(t);
-        assert!(!o.may_skip_check_at(t + shared + 1), "a check serves for a moment only");
+        assert!(!o.may_skip_check_at(|| t + shared + 1), "a check serves for a moment only");
         drop(flight);
         o.checked_at(t);
-        assert!(!o.may_skip_check_at(t));
+        assert!(!o.may_skip_check_at(|| t));
         // The clock-reading forms agree: a check just made serves a call that overlaps.
         let _flight = o.in_flight();
         o.checked();
