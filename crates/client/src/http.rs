@@ -175,12 +175,9 @@ impl Http {
             let (status, date) = (stream.status(), stream.date);
             match stream.collect().await {
                 Ok(body) => break (status, date, body),
-                Err(Error::AnswerBrokeOff { method: m, url, status: s, source })
-                    if retryable && !source.is_timeout() =>
-                {
-                    let Some(delay) = retry::delay(attempt + 1, None, deadline) else {
-                        return Err(Error::AnswerBrokeOff { method: m, url, status: s, source });
-                    };
+                Err(e) => {
+                    let Some(url) = e.broken_answer_url().filter(|_| retryable) else { return Err(e) };
+                    let Some(delay) = retry::delay(attempt + 1, None, deadline) else { return Err(e) };
                     attempt += 1;
                     tracing::info!(
                         method = %method,
@@ -193,7 +190,6 @@ impl Http {
                     );
                     tokio::time::sleep(delay).await;
                 }
-                Err(e) => return Err(e),
             }
         };
         log_request(&method, path, status, Some(body.len()), started);

@@ -30,6 +30,18 @@ pub enum ReissueFault {
     Hang,
 }
 
+impl ReissueFault {
+    /// Its name, as `--reissue-fault` takes it and the stats count it
+    /// (`reissue-fault=NAME`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ReissueFault::Drop => "drop",
+            ReissueFault::Error => "error",
+            ReissueFault::Hang => "hang",
+        }
+    }
+}
+
 /// How the emulator behaves. [`EmulatorConfig::default`] matches the real API.
 #[derive(Debug, Clone)]
 pub struct EmulatorConfig {

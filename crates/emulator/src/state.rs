@@ -236,19 +236,13 @@ impl AppState {
     /// `reissue_fault_count`, and in the stats as `reissue-fault=hang` and so on, before
     /// it takes effect).
     pub fn reissue_fault(&self) -> Option<crate::config::ReissueFault> {
-        use crate::config::ReissueFault;
         let fault = self.config.reissue_fault?;
         if let Some(limit) = self.config.reissue_fault_count {
             self.reissue_faults
                 .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < limit).then_some(n + 1))
                 .ok()?;
         }
-        let name = match fault {
-            ReissueFault::Drop => "drop",
-            ReissueFault::Error => "error",
-            ReissueFault::Hang => "hang",
-        };
-        self.stats.record_fault(format!("reissue-fault={name}"));
+        self.stats.record_fault(format!("reissue-fault={}", fault.name()));
         Some(fault)
     }
 

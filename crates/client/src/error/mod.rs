@@ -354,6 +354,15 @@ impl Error {
     pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
         Error::Io { action, path: path.into(), source }
     }
+
+    /// The URL of an answer that broke off for another reason than the time running out:
+    /// a `GET` of it is worth another attempt.
+    pub(crate) fn broken_answer_url(&self) -> Option<&str> {
+        match self {
+            Error::AnswerBrokeOff { url, source, .. } if !source.is_timeout() => Some(url),
+            _ => None,
+        }
+    }
 }
 
 /// A transport failure (connection, timeout, protocol), without the URL (the error that
